@@ -1,0 +1,4 @@
+from schema_sync_hook.cli import entry
+
+if __name__ == "__main__":
+    entry()

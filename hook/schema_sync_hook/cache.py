@@ -1,0 +1,129 @@
+"""The fast path: answer "in sync" without importing tortoise, pydantic or jinja2.
+
+After a hook run that found everything in sync, the inputs that decided the
+output are recorded in ``.schema_sync/cache.json``: every project file imported
+while generating, the config files and ``SCHEMA_SYNC_*`` variables, the tool
+and Tortoise versions, and the generated files themselves. The next hook or
+``--check`` run is answered from the cache only when all of them are unchanged.
+A file's size and mtime decide quickly; when they differ its content hash does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from schema_sync_hook import __version__
+from schema_sync_hook.config import ENV_PREFIX, Config
+
+CACHE_FILE = "cache.json"
+FORMAT = 1
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _hash(path: Path) -> str | None:
+    from schema_sync_hook.files import sha256
+
+    try:
+        return sha256(path.read_bytes().replace(b"\r\n", b"\n"))
+    except OSError:
+        return None
+
+
+def _record(root: Path, relative: Iterable[str]) -> dict[str, list[Any]]:
+    records = {}
+    for rel in sorted(set(relative)):
+        path = root / rel
+        stat = _stat(path)
+        if stat is None:
+            records[rel] = [None, None, None]
+            continue
+        # A file changed within the filesystem's timestamp granularity of this
+        # moment could keep its mtime: record no mtime so its hash decides.
+        racy = time.time_ns() - stat[1] < 2_000_000_000
+        records[rel] = [stat[0], -1 if racy else stat[1], _hash(path)]
+    return records
+
+
+def _unchanged(root: Path, records: Mapping[str, Any]) -> bool:
+    for rel, (size, mtime, digest) in records.items():
+        path = root / rel
+        stat = _stat(path)
+        if stat is None:
+            if digest is not None:
+                return False
+            continue
+        if digest is None:
+            return False
+        if [stat[0], stat[1]] != [size, mtime] and _hash(path) != digest:
+            return False
+    return True
+
+
+def _context(config: Config) -> dict[str, Any]:
+    """What is not a file in the project but still shapes the output."""
+    spec = importlib.util.find_spec("tortoise")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
+    return {
+        "format": FORMAT,
+        "tool": __version__,
+        "python": sys.version_info[:2],
+        "tortoise": [origin, _stat(Path(origin)) if origin else None],
+        "root": str(config.root),
+        "settings": repr(config.settings),
+        "line_length": config.line_length,
+        "env": sorted(env.items()),
+        "config_files": [str(p) for p in config.files_read],
+    }
+
+
+def _config_relatives(config: Config) -> list[str]:
+    names = [p.relative_to(config.root).as_posix() for p in config.files_read
+             if p.is_relative_to(config.root)]
+    names += ["pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml"]
+    return names
+
+
+def fresh(config: Config) -> bool:
+    """Whether the last in-sync run's inputs and outputs are all unchanged."""
+    try:
+        data = json.loads((config.state_dir / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or data.get("context") != json.loads(
+        json.dumps(_context(config))
+    ):
+        return False
+    try:
+        return all(
+            _unchanged(config.root, data[key]) for key in ("inputs", "config", "outputs")
+        )
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def store(config: Config, imported: Iterable[str], outputs: Iterable[str]) -> None:
+    from schema_sync_hook.files import atomic_write, ensure_state_dir
+
+    data = {
+        "context": _context(config),
+        "inputs": _record(config.root, imported),
+        "config": _record(config.root, _config_relatives(config)),
+        "outputs": _record(config.root, outputs),
+    }
+    ensure_state_dir(config.state_dir)
+    atomic_write(config.state_dir / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True) + "\n")

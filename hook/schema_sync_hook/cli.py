@@ -1,0 +1,158 @@
+"""The command line: parses arguments, dispatches, maps errors to exit codes.
+
+Only this module parses arguments. Heavy imports (tortoise, pydantic, jinja2)
+happen inside the commands, so ``--help`` and the fast path stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from schema_sync_hook import __version__
+from schema_sync_hook.config import Config, load_config
+from schema_sync_hook.errors import UserError
+from schema_sync_hook.output import PROG, Console
+
+EXIT_OK, EXIT_DRIFT, EXIT_USER, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--config", type=Path, default=default, metavar="FILE",
+                        help="read settings from FILE instead of pyproject.toml/setup.cfg")
+    parser.add_argument("--root", type=Path, default=default, metavar="DIR",
+                        help="project root (default: nearest folder with pyproject.toml,"
+                        " setup.cfg or .git)")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1,
+                           default=argparse.SUPPRESS if suppress else 0,
+                           help="print errors only")
+    verbosity.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
+                           default=argparse.SUPPRESS, help="explain what is done")
+    parser.add_argument("--no-color", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="no colour (also NO_COLOR=1)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Generate Pydantic Create/Update/Response schemas from Tortoise ORM"
+        " models and keep them in sync. Without a command: hook mode (regenerate,"
+        " write when allowed, exit 1 on drift).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser, suppress=False)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="never write; print the diff and exit 1 on drift (for CI)")
+    mode.add_argument("--watch", action="store_true",
+                      help="regenerate whenever a model file is saved (needs the watch extra)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="always regenerate; do not answer from the cache")
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sync = commands.add_parser("sync", help="write the generated file if it changed")
+    _common(sync, suppress=True)
+    sync.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    sync.add_argument("--force", action="store_true",
+                      help="rewrite even if unchanged or edited by hand (a backup is kept)")
+
+    status = commands.add_parser("status", help="show settings and the state of the schemas")
+    _common(status, suppress=True)
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+
+    backup = commands.add_parser("backup", help="list, restore or delete backups")
+    _common(backup, suppress=True)
+    actions = backup.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list backups, newest last")
+    _common(listing, suppress=True)
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    for name, text in (("restore", "restore a backup (the current file is backed up first)"),
+                       ("delete", "delete a backup")):
+        action = actions.add_parser(name, help=text)
+        _common(action, suppress=True)
+        action.add_argument("--name", required=True, help="backup name from 'backup list'")
+
+    validate = commands.add_parser("validate", help="check the generated and manual schemas")
+    _common(validate, suppress=True)
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Config:
+    return load_config(root=args.root, config_file=args.config)
+
+
+def dispatch(args: argparse.Namespace, console: Console) -> int:
+    if args.command is not None and (args.check or args.watch):
+        raise UserError(
+            f"--check and --watch cannot be combined with '{args.command}'",
+            f"run '{PROG} --check' or '{PROG} {args.command}' on its own",
+        )
+    config = _load(args)
+    from schema_sync_hook.sync import Mode
+
+    if args.watch:
+        from schema_sync_hook.commands.watch import watch_command
+
+        return watch_command(config, console, args)
+    if args.command is None:
+        mode = Mode.CHECK if args.check else Mode.HOOK
+        if not args.no_cache:
+            from schema_sync_hook import cache
+
+            if cache.fresh(config):
+                console.detail("nothing changed since the last in-sync run (cache): in sync")
+                return EXIT_OK
+        from schema_sync_hook.commands.run import run_command
+
+        return run_command(config, console, mode, use_cache=not args.no_cache)
+    if args.command == "sync":
+        from schema_sync_hook.commands.run import run_command
+
+        mode = Mode.DRY_RUN if args.dry_run else Mode.SYNC
+        return run_command(config, console, mode, force=args.force)
+    if args.command == "status":
+        from schema_sync_hook.commands.status import status_command
+
+        return status_command(config, console, as_json=args.json)
+    if args.command == "backup":
+        from schema_sync_hook.commands.backup import backup_command
+
+        return backup_command(config, console, args.action, getattr(args, "name", None),
+                              as_json=getattr(args, "json", False))
+    if args.command == "validate":
+        from schema_sync_hook.commands.validate import validate_command
+
+        return validate_command(config, console)
+    raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(verbosity=args.verbosity, no_color=args.no_color)
+    try:
+        return dispatch(args, console)
+    except UserError as exc:
+        console.error(str(exc))
+        if args.verbosity > 0:
+            traceback.print_exception(exc.__cause__ or exc, file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        console.error("interrupted; nothing was left half-written")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
+        console.error(f"internal error: {type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stderr)
+        console.error("this is a bug in schema-sync-hook; please report it with the output above")
+        return EXIT_INTERNAL
+
+
+def entry() -> None:
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""A neutral description of models and fields: plain frozen dataclasses.
+
+Introspection produces it, rendering consumes it; nothing from Tortoise crosses
+this line. Values are plain Python: str, int, float, bool, Decimal, and the
+small reference types below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Union
+
+
+@dataclass(frozen=True, order=True)
+class TypeRef:
+    """An importable name: ``module`` and ``qualname`` (``builtins`` for builtins)."""
+
+    module: str
+    qualname: str
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.module}.{self.qualname}"
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    """A member of an enum class, used as a default value."""
+
+    enum: TypeRef
+    member: str
+
+
+@dataclass(frozen=True)
+class Factory:
+    """A callable default: ``ref`` when it can be imported, else None (opaque)."""
+
+    ref: TypeRef | None
+    shown: str
+
+
+Literal = Union[None, bool, int, float, str, bytes, Decimal, EnumMember]
+
+
+@dataclass(frozen=True)
+class Default:
+    """A Python-side default of a model field."""
+
+    value: Literal = None
+    factory: Factory | None = None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a schema, as the API sees it.
+
+    ``kind`` is one of: ``scalar`` (``type`` holds the class), ``enum`` (``type``
+    is the enum class), ``json`` (``type`` is None, or a class for a typed JSONField),
+    ``array`` (``type`` is the element class).
+    """
+
+    name: str
+    kind: str
+    type: TypeRef | None
+    nullable: bool = False
+    default: Default | None = None
+    has_db_default: bool = False
+    pk: bool = False
+    generated: bool = False
+    read_only: bool = False
+    relation: str | None = None  # "fk" or "o2o": the field is the target's key
+    m2m: bool = False
+    constraints: tuple[tuple[str, int | str | Decimal], ...] = ()
+    description: str | None = None
+    unique: bool = False
+    notes: tuple[str, ...] = ()
+
+    def constraint(self, name: str) -> int | str | Decimal | None:
+        return dict(self.constraints).get(name)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    app: str
+    module: str
+    doc: str | None
+    fields: tuple[FieldSpec, ...]
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    label: str
+    modules: tuple[str, ...]
+    models: tuple[ModelSpec, ...]
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    apps: tuple[AppSpec, ...]
+    imported_files: tuple[str, ...] = ()
+
+    @property
+    def models(self) -> tuple[ModelSpec, ...]:
+        return tuple(m for app in self.apps for m in app.models)
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        return tuple(m for app in self.apps for m in app.modules)

@@ -1,0 +1,53 @@
+"""The user-facing exceptions. The CLI maps them to exit codes in one place."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix: bad config, a model that does not import, ...
+
+    ``str(error)`` is one line that names the cause and the fix; the CLI prints it
+    and exits with code 2.
+    """
+
+    def __init__(self, cause: str, fix: str = "") -> None:
+        self.cause = cause
+        self.fix = fix
+        super().__init__(f"{cause}; {fix}" if fix else cause)
+
+
+class ConfigError(UserError):
+    """A configuration key or value is wrong; names the key and where it came from."""
+
+    def __init__(self, source: str, key: str, problem: str, fix: str = "") -> None:
+        self.source = source
+        self.key = key
+        super().__init__(f"{source}: {key}: {problem}", fix)
+
+
+class ModelImportError(UserError):
+    """A configured models module could not be imported."""
+
+    def __init__(self, module: str, location: str, original: BaseException) -> None:
+        self.module = module
+        self.location = location
+        self.original = original
+        where = f" ({location})" if location else ""
+        reason = f"{type(original).__name__}: {original}".splitlines()[0]
+        super().__init__(
+            f"cannot import models module {module!r}{where}: {reason}",
+            "fix the model code or the 'models' setting, then run again"
+            " (-v shows the traceback)",
+        )
+
+
+class HandEditedError(UserError):
+    """The generated file was edited by hand; refusing to overwrite it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} was edited by hand (its sha256 header does not match)",
+            "move your changes to the manual schema module, then run"
+            " 'schema-sync-hook sync --force' to regenerate it (a backup is kept)",
+        )

@@ -1,0 +1,431 @@
+"""Models -> description. The only module that imports tortoise.
+
+Imports the configured model modules with the project root and ``python_path``
+on ``sys.path``, runs ``Tortoise.init_models`` (no database) and turns every
+model into a :class:`~schema_sync_hook.description.ModelSpec`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import decimal
+import enum
+import importlib
+import inspect
+import re
+import sys
+import traceback
+import uuid
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise, fields
+from tortoise.exceptions import ConfigurationError
+from tortoise.models import Model
+from tortoise.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+
+from schema_sync_hook.config import Config
+from schema_sync_hook.description import (
+    AppSpec,
+    Default,
+    EnumMember,
+    Factory,
+    FieldSpec,
+    ModelSpec,
+    ProjectSpec,
+    TypeRef,
+)
+from schema_sync_hook.errors import ModelImportError, UserError
+
+# Modules of other tools that a TORTOISE_ORM config lists but that hold no API models.
+IGNORED_MODEL_MODULES = ("aerich.models",)
+
+_SCALARS: dict[Any, TypeRef] = {
+    int: TypeRef("builtins", "int"),
+    str: TypeRef("builtins", "str"),
+    bool: TypeRef("builtins", "bool"),
+    float: TypeRef("builtins", "float"),
+    bytes: TypeRef("builtins", "bytes"),
+    decimal.Decimal: TypeRef("decimal", "Decimal"),
+    datetime.datetime: TypeRef("datetime", "datetime"),
+    datetime.date: TypeRef("datetime", "date"),
+    datetime.time: TypeRef("datetime", "time"),
+    datetime.timedelta: TypeRef("datetime", "timedelta"),
+    uuid.UUID: TypeRef("uuid", "UUID"),
+}
+_LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
+
+
+def describe_project(config: Config) -> ProjectSpec:
+    """Import the configured models and describe them. Raises UserError on bad input."""
+    with _isolated_imports(config) as imported:
+        apps = _configured_apps(config)
+        with _tortoise_scope():
+            for index, (label, modules) in enumerate(apps):
+                for module in modules:
+                    _import_model_module(module, config.root)
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        Tortoise.init_models(
+                            list(modules), label, _init_relations=index == len(apps) - 1
+                        )
+                except ConfigurationError as exc:
+                    raise UserError(
+                        f"Tortoise rejected the models of app {label!r}: {exc}",
+                        "fix the model definitions",
+                    ) from exc
+            overrides = dict(config.settings.type_overrides)
+            specs = tuple(
+                AppSpec(
+                    label=label,
+                    modules=tuple(modules),
+                    models=tuple(
+                        describe_model(model, overrides) for model in _app_models(label, modules)
+                    ),
+                )
+                for label, modules in apps
+            )
+        files = sorted(imported())
+    return ProjectSpec(apps=specs, imported_files=tuple(files))
+
+
+# --- importing -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _isolated_imports(config: Config) -> Iterator[Any]:
+    """Put the root and python_path first on sys.path; forget project modules after.
+
+    Yields a function returning the project files imported meanwhile (relative
+    POSIX paths), which the fast path uses as its inputs.
+    """
+    saved_path = list(sys.path)
+    before = set(sys.modules)
+    entries = [str((config.root / p).resolve()) for p in config.settings.python_path]
+    for entry in reversed([str(config.root), *entries]):
+        if entry in sys.path:
+            sys.path.remove(entry)
+        sys.path.insert(0, entry)
+    importlib.invalidate_caches()
+
+    def project_files() -> set[str]:
+        found = set()
+        for module in list(sys.modules.values()):
+            file = getattr(module, "__file__", None)
+            if not file:
+                continue
+            path = Path(file).resolve()
+            if path.is_relative_to(config.root) and ".schema_sync" not in path.parts:
+                found.add(path.relative_to(config.root).as_posix())
+        return found
+
+    try:
+        yield project_files
+    finally:
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - before:
+            file = getattr(sys.modules[name], "__file__", None) or ""
+            if file and Path(file).resolve().is_relative_to(config.root):
+                del sys.modules[name]
+
+
+@contextlib.contextmanager
+def _tortoise_scope() -> Iterator[None]:
+    """Keep Tortoise's global registry of apps as it was before."""
+    try:
+        from tortoise.context import TortoiseContext
+    except ImportError:  # tortoise-orm 0.25 keeps the apps on the class
+        saved = getattr(Tortoise, "apps", {})
+        Tortoise.apps = {}
+        try:
+            yield
+        finally:
+            Tortoise.apps = saved
+        return
+    with TortoiseContext():
+        yield
+
+
+def _configured_apps(config: Config) -> list[tuple[str, tuple[str, ...]]]:
+    settings = config.settings
+    if settings.models:
+        return [("models", settings.models)]
+    assert settings.tortoise_config is not None
+    module_name, _, attr = settings.tortoise_config.rpartition(".")
+    if not module_name:
+        raise UserError(
+            f"tortoise_config {settings.tortoise_config!r} is not a dotted path",
+            "write it as 'package.module.TORTOISE_ORM'",
+        )
+    module = _import_model_module(module_name, config.root)
+    tortoise_orm = getattr(module, attr, None)
+    apps = tortoise_orm.get("apps") if isinstance(tortoise_orm, Mapping) else None
+    if not isinstance(apps, Mapping) or not apps:
+        raise UserError(
+            f"{settings.tortoise_config} is not a Tortoise config with an 'apps' table",
+            "point tortoise_config at your TORTOISE_ORM dict",
+        )
+    result = []
+    for label, app in apps.items():
+        models = app.get("models", []) if isinstance(app, Mapping) else []
+        kept = tuple(m for m in models if isinstance(m, str) and m not in IGNORED_MODEL_MODULES)
+        if kept:
+            result.append((str(label), kept))
+    return result
+
+
+def _import_model_module(name: str, root: Path) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return importlib.import_module(name)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported
+        raise ModelImportError(name, _location(exc, root), exc) from exc
+
+
+def _location(exc: BaseException, root: Path) -> str:
+    """``file:line`` of the error, preferring the innermost frame in the project."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{_shown_path(exc.filename, root)}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    in_project = [
+        f for f in frames if f.filename and Path(f.filename).resolve().is_relative_to(root)
+    ]
+    chosen = in_project[-1] if in_project else (frames[-1] if frames else None)
+    if chosen is None:
+        return ""
+    return f"{_shown_path(chosen.filename, root)}:{chosen.lineno}"
+
+
+def _shown_path(filename: str, root: Path) -> str:
+    path = Path(filename).resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else filename
+
+
+def _app_models(label: str, modules: Sequence[str]) -> list[type[Model]]:
+    """The app's models in declaration order: modules in config order, then source order."""
+    registered = {id(model): model for model in _registered_models(label)}
+    ordered: dict[int, type[Model]] = {}
+    for name in modules:
+        module = sys.modules[name]
+        candidates = getattr(module, "__models__", None) or list(vars(module).values())
+        for obj in candidates:
+            if id(obj) in registered:
+                ordered.setdefault(id(obj), obj)
+    return list(ordered.values())
+
+
+def _registered_models(label: str) -> list[type[Model]]:
+    try:
+        from tortoise.context import get_current_context
+    except ImportError:  # tortoise-orm 0.25
+        return list(Tortoise.apps.get(label, {}).values())
+    context = get_current_context()
+    apps = context.apps if context is not None else None
+    return list(apps[label].values()) if apps is not None and label in apps else []
+
+
+# --- models and fields -----------------------------------------------------------
+
+
+def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:
+    meta = model._meta
+    pydantic_meta = getattr(model, "PydanticMeta", None)
+    include = tuple(getattr(pydantic_meta, "include", ()) or ())
+    exclude = tuple(getattr(pydantic_meta, "exclude", ()) or ())
+    key_fields = {
+        meta.fields_map[name].source_field for name in (*meta.fk_fields, *meta.o2o_fields)
+    }
+    specs = []
+    for name, field in meta.fields_map.items():
+        if name in key_fields or name in meta.backward_fk_fields:
+            continue
+        if name in meta.backward_o2o_fields or name in meta.m2m_fields:
+            continue
+        if (include and name not in include) or name in exclude:
+            continue
+        specs.append(_describe_field(model, name, field, overrides))
+    return ModelSpec(
+        name=model.__name__,
+        app=meta.app or "models",
+        module=model.__module__,
+        doc=_model_doc(model),
+        fields=tuple(specs),
+    )
+
+
+def _model_doc(model: type[Model]) -> str | None:
+    doc = model.__doc__
+    if not doc or doc == Model.__doc__:
+        return None
+    for base in model.__mro__[1:]:  # an inherited docstring is not this model's own
+        if base.__doc__ == doc:
+            return None
+    return inspect.cleandoc(doc) or None
+
+
+def _describe_field(
+    model: type[Model], name: str, field: fields.Field, overrides: Mapping[str, str]
+) -> FieldSpec:
+    relation = None
+    api_name = name
+    typed_field = field
+    if isinstance(field, fields.relational.ForeignKeyFieldInstance):
+        relation = "fk"
+    elif isinstance(field, fields.relational.OneToOneFieldInstance):
+        relation = "o2o"
+    if relation is not None:
+        api_name = field.source_field or f"{name}_id"
+        typed_field = model._meta.fields_map[api_name]
+
+    kind, type_ref = _field_type(model, name, typed_field, overrides)
+    constraints, notes = _constraints(typed_field if relation else field, kind)
+    read_only = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+    has_db_default = bool(getattr(field, "has_db_default", lambda: False)())
+    description = field.description or getattr(field, "docstring", None) or None
+    return FieldSpec(
+        name=api_name,
+        kind=kind,
+        type=type_ref,
+        nullable=bool(field.null),
+        default=_default(field.default),
+        has_db_default=has_db_default,
+        pk=bool(field.pk),
+        generated=bool(field.generated),
+        read_only=read_only,
+        relation=relation,
+        constraints=constraints,
+        description=description,
+        unique=bool(field.unique),
+        notes=notes,
+    )
+
+
+def _field_type(
+    model: type[Model], name: str, field: fields.Field, overrides: Mapping[str, str]
+) -> tuple[str, TypeRef | None]:
+    override = overrides.get(f"{model.__name__}.{name}") or overrides.get(type(field).__name__)
+    if override is not None:
+        module, _, qualname = override.rpartition(".")
+        return "scalar", TypeRef(module or "builtins", qualname)
+    enum_type = getattr(field, "enum_type", None)
+    if isinstance(enum_type, type) and issubclass(enum_type, enum.Enum):
+        return "enum", _ref(enum_type)
+    if isinstance(field, fields.JSONField):
+        return "json", None
+    python_type = field.field_type
+    if python_type in _SCALARS:
+        return "scalar", _SCALARS[python_type]
+    raise UserError(
+        f"{model.__name__}.{name}: no schema type for {type(field).__name__}"
+        f" (python type {python_type!r})",
+        f'map it in [tool.schema-sync] type_overrides, e.g. "{model.__name__}.{name}"'
+        ' = "builtins.str"',
+    )
+
+
+def _ref(obj: Any) -> TypeRef:
+    return TypeRef(obj.__module__, obj.__qualname__)
+
+
+def _constraints(
+    field: fields.Field, kind: str
+) -> tuple[tuple[tuple[str, int | str | decimal.Decimal], ...], tuple[str, ...]]:
+    found: dict[str, Any] = {}
+    notes: list[str] = []
+    if kind not in {"enum", "json"}:
+        for key in ("ge", "le", "max_length", "min_length"):
+            value = field.constraints.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                found[key] = value
+    if isinstance(field, fields.DecimalField):
+        found["max_digits"] = field.max_digits
+        found["decimal_places"] = field.decimal_places
+
+    def tighten(key: str, value: Any, pick: Any) -> None:
+        found[key] = pick(found[key], value) if key in found else value
+
+    for validator in getattr(field, "validators", ()):
+        if isinstance(validator, MinValueValidator):
+            tighten("ge", validator.min_value, max)
+        elif isinstance(validator, MaxValueValidator):
+            tighten("le", validator.max_value, min)
+        elif isinstance(validator, MinLengthValidator):
+            tighten("min_length", validator.min_length, max)
+        elif isinstance(validator, MaxLengthValidator):
+            if kind not in {"enum", "json"}:
+                tighten("max_length", validator.max_length, min)
+        elif isinstance(validator, RegexValidator):
+            found["pattern"] = _anchored(validator.regex)
+        else:
+            notes.append(f"validator {_callable_name(validator)} is not carried over")
+    ordered = tuple(
+        (key, _plain_number(found[key]))
+        for key in ("ge", "le", "min_length", "max_length", "max_digits", "decimal_places", "pattern")
+        if key in found
+    )
+    return ordered, tuple(notes)
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _anchored(regex: re.Pattern[str]) -> str:
+    """Tortoise uses ``re.match`` (anchored at the start); pydantic searches."""
+    pattern = regex.pattern
+    flags = "".join(
+        letter
+        for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
+        if regex.flags & flag
+    )
+    prefix = f"(?{flags})" if flags else ""
+    if pattern.startswith("^"):
+        return prefix + pattern
+    return f"{prefix}^(?:{pattern})"
+
+
+def _callable_name(obj: Any) -> str:
+    target = obj if inspect.isfunction(obj) or inspect.isclass(obj) else type(obj)
+    return getattr(target, "__qualname__", repr(target))
+
+
+def _default(value: Any) -> Default | None:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return Default(value=EnumMember(_ref(type(value)), value.name))
+    if callable(value):
+        return Default(factory=Factory(ref=_importable(value), shown=_callable_name(value)))
+    if isinstance(value, _LITERAL_TYPES):
+        return Default(value=value)
+    # Any other value (a date, a UUID, a list): not rendered; the model fills it in.
+    return Default(factory=Factory(ref=None, shown=type(value).__name__))
+
+
+def _importable(func: Any) -> TypeRef | None:
+    module = getattr(func, "__module__", None)
+    qualname = getattr(func, "__qualname__", None)
+    if not module or not qualname or "<" in qualname:
+        return None
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        return None
+    return TypeRef(module, qualname) if obj is func else None

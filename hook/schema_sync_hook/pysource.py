@@ -1,0 +1,129 @@
+"""Python source for values, written the way black and ruff format them.
+
+Every literal comes out as a formatter's fixed point: strings in double quotes
+unless single quotes need fewer escapes, lowercase hex escapes, every character
+that is not printable escaped, so no text from a model can break the file.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+
+_SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _body(text: str, quote: str) -> str:
+    out = []
+    for char in text:
+        if char in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[char])
+        elif char == quote:
+            out.append("\\" + quote)
+        elif char == " " or (char.isprintable() and not char.isspace()):
+            out.append(char)
+        else:
+            out.append(_escape_char(char))
+    return "".join(out)
+
+
+def string(text: str) -> str:
+    """A str literal: double quotes unless single quotes need fewer escapes."""
+    double = _body(text, '"')
+    single = _body(text, "'")
+    if single.count("\\") < double.count("\\"):
+        return f"'{single}'"
+    return f'"{double}"'
+
+
+def byte_string(data: bytes) -> str:
+    def body(quote: int) -> str:
+        out = []
+        for byte in data:
+            char = chr(byte)
+            if char in _SIMPLE_ESCAPES:
+                out.append(_SIMPLE_ESCAPES[char])
+            elif byte == quote:
+                out.append("\\" + char)
+            elif 0x20 <= byte < 0x7F:
+                out.append(char)
+            else:
+                out.append(f"\\x{byte:02x}")
+        return "".join(out)
+
+    double, single = body(ord('"')), body(ord("'"))
+    if single.count("\\") < double.count("\\"):
+        return f"b'{single}'"
+    return f'b"{double}"'
+
+
+def number(value: int | float) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value) or math.isinf(value):
+        return f'float("{value}")'
+    text = repr(value)
+    return text.replace("e+", "e")
+
+
+def decimal_call(value: Decimal, name: str) -> str:
+    return f'{name}("{value}")'
+
+
+def width(text: str) -> int:
+    """Columns a line takes, as black and ruff count them (wide characters are 2)."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def call_statement(
+    indent: str, target: str, func: str, args: Sequence[str], line_length: int
+) -> list[str]:
+    """``target = func(args)`` split across lines exactly as black and ruff would."""
+    one_line = f"{indent}{target} = {func}({', '.join(args)})"
+    if width(one_line) <= line_length or not args:
+        return [one_line]
+    head = f"{indent}{target} = {func}("
+    inner = indent + "    "
+    hugged = inner + ", ".join(args)
+    if width(hugged) <= line_length or len(args) == 1:
+        return [head, hugged, f"{indent})"]
+    return [head, *(f"{inner}{arg}," for arg in args), f"{indent})"]
+
+
+def docstring(text: str, indent: str) -> list[str] | None:
+    """A docstring for ``text``, or None when the text cannot be one safely.
+
+    Only plain text is made a docstring (no backslashes, quotes at the ends,
+    or characters a formatter would rewrite); the caller falls back otherwise.
+    """
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if not lines or any(
+        "\\" in line or '"""' in line or not line.isprintable() or "\t" in line for line in lines
+    ):
+        return None
+    if lines[0].startswith(('"', " ")) or lines[-1].endswith('"'):
+        return None
+    if len(lines) == 1:
+        return [f'{indent}"""{lines[0]}"""']
+    body = [f"{indent}{line}" if line else "" for line in lines[1:]]
+    return [f'{indent}"""{lines[0]}', *body, f'{indent}"""']
