@@ -73,6 +73,13 @@ def _unchanged(root: Path, records: Mapping[str, Any]) -> bool:
     return True
 
 
+def _own_files() -> list[Any]:
+    """The tool's own source: an edited install must not answer from an old cache."""
+    package = Path(__file__).parent
+    paths = sorted([*package.glob("*.py"), *package.glob("templates/*")])
+    return [[p.name, _stat(p)] for p in paths]
+
+
 def _context(config: Config) -> dict[str, Any]:
     """What is not a file in the project but still shapes the output."""
     spec = importlib.util.find_spec("tortoise")
@@ -80,7 +87,7 @@ def _context(config: Config) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
     return {
         "format": FORMAT,
-        "tool": __version__,
+        "tool": [__version__, _own_files()],
         "python": sys.version_info[:2],
         "tortoise": [origin, _stat(Path(origin)) if origin else None],
         "root": str(config.root),

@@ -215,15 +215,26 @@ def _shown_path(filename: str, root: Path) -> str:
 
 
 def _app_models(label: str, modules: Sequence[str]) -> list[type[Model]]:
-    """The app's models in declaration order: modules in config order, then source order."""
+    """The app's models in declaration order.
+
+    Configured modules in config order; a model re-exported by a package comes
+    with the other models of the module that declares it, in that module's order.
+    """
     registered = {id(model): model for model in _registered_models(label)}
     ordered: dict[int, type[Model]] = {}
+
+    def in_order(module: Any) -> list[Any]:
+        return list(getattr(module, "__models__", None) or vars(module).values())
+
     for name in modules:
-        module = sys.modules[name]
-        candidates = getattr(module, "__models__", None) or list(vars(module).values())
-        for obj in candidates:
-            if id(obj) in registered:
-                ordered.setdefault(id(obj), obj)
+        for obj in in_order(sys.modules[name]):
+            if id(obj) not in registered or id(obj) in ordered:
+                continue
+            home = sys.modules.get(obj.__module__)
+            for sibling in in_order(home) if home is not None else [obj]:
+                if id(sibling) in registered:
+                    ordered.setdefault(id(sibling), sibling)
+            ordered.setdefault(id(obj), obj)
     return list(ordered.values())
 
 

@@ -102,7 +102,7 @@ def render_file(
         for variant in VARIANTS:
             classes.append(_render_class(model, variant, base, config_dict, imports, options))
     helpers = _not_null_helper(imports) if imports.not_null_used else []
-    body = _template().render(imports=imports.lines(), helpers=helpers, classes=classes)
+    body = _template().render(imports=imports.lines(options.line_length), helpers=helpers, classes=classes)
     return GeneratedFile(
         path=path,
         content=with_header(body, modules),
@@ -162,7 +162,7 @@ class _Imports:
         alias = self.chosen[key]
         return f"{alias}.{rest}" if rest else alias
 
-    def lines(self) -> list[list[str]]:
+    def lines(self, line_length: int) -> list[list[str]]:
         groups: dict[int, dict[str, list[str]]] = {0: {}, 1: {}, 2: {}}
         for ref, alias in self.chosen.items():
             group = 0 if ref.module in _STDLIB else 1 if ref.module == "pydantic" else 2
@@ -170,10 +170,14 @@ class _Imports:
             groups[group].setdefault(ref.module, []).append(shown)
         result = []
         for group in groups.values():
-            lines = [
-                f"from {module} import {', '.join(sorted(names, key=_import_key))}"
-                for module, names in sorted(group.items())
-            ]
+            lines = []
+            for module, names in sorted(group.items()):
+                ordered = sorted(names, key=_import_key)
+                line = f"from {module} import {', '.join(ordered)}"
+                if pysource.width(line) <= line_length:
+                    lines.append(line)
+                else:
+                    lines += [f"from {module} import (", *(f"    {n}," for n in ordered), ")"]
             if lines:
                 result.append(lines)
         return result
@@ -319,7 +323,10 @@ def _create_default(spec: FieldSpec, imports: _Imports) -> list[str]:
         if default.factory.ref is not None:
             return [f"default_factory={imports.use(default.factory.ref)}"]
         return ["default=None"]  # left to the model: omit the field to get it
-    return [f"default={_literal(default.value, imports)}"]
+    value = default.value
+    if spec.type == _DECIMAL and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = Decimal(str(value))  # Decimal("0"), not 0, so the default has the field's type
+    return [f"default={_literal(value, imports)}"]
 
 
 def _literal(value: object, imports: _Imports) -> str:

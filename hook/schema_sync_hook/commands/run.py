@@ -33,7 +33,7 @@ def print_report(report: Report, console: Console) -> None:
         if result.state is State.IN_SYNC and not result.written:
             console.detail(f"{result.path} is in sync ({report.models} models)")
             continue
-        changed = ", ".join(str(c) for c in result.changes) or "header only"
+        changed = ", ".join(str(c) for c in result.changes) or "none (order or header only)"
         if result.written:
             verb = "created" if result.state is State.MISSING else "updated"
             if result.state is State.IN_SYNC:

@@ -1,0 +1,99 @@
+"""``status [--json]``: settings, the state of the generated file(s), backups."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schema_sync_hook import files
+from schema_sync_hook.config import Config
+from schema_sync_hook.errors import UserError
+from schema_sync_hook.output import Console
+from schema_sync_hook.sync import file_state
+
+RULE = "=" * 80
+
+
+def collect(config: Config) -> dict[str, Any]:
+    settings = config.settings
+    info: dict[str, Any] = {
+        "last_sync": files.read_state(config.state_dir).get("last_sync"),
+        "manual_schema_exists": config.manual_schema.is_file(),
+        "manual_schema_path": settings.manual_schema,
+        "backup_enabled": settings.backup_enabled,
+        "auto_merge": settings.auto_merge,
+        "environment": settings.environment,
+        "models_found": None,
+        "files": [],
+        "backups": len(files.list_backups(config.backup_dir)),
+        "error": None,
+        "settings": {
+            key: {"value": _plain(getattr(settings, key)), "source": source}
+            for key, source in config.origins.items()
+        },
+    }
+    try:
+        from schema_sync_hook.generate import generate
+
+        project, generated = generate(config)
+    except UserError as exc:
+        info["error"] = str(exc)
+        paths = [settings.output] if "{app}" not in settings.output else []
+        info["files"] = [
+            {"path": p, "exists": config.path(p).is_file(), "state": "unknown"} for p in paths
+        ]
+    else:
+        info["models_found"] = len(project.models)
+        for gen in generated:
+            state, _ = file_state(config.path(gen.path), gen.content)
+            info["files"].append(
+                {"path": gen.path, "exists": config.path(gen.path).is_file(), "state": state.value}
+            )
+    info["generated_schema_path"] = ", ".join(f["path"] for f in info["files"]) or settings.output
+    info["generated_schema_exists"] = bool(info["files"]) and all(
+        f["exists"] for f in info["files"]
+    )
+    states = {f["state"] for f in info["files"]}
+    info["state"] = states.pop() if len(states) == 1 else ", ".join(
+        f"{f['path']}: {f['state']}" for f in info["files"]
+    )
+    return info
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def status_command(config: Config, console: Console, as_json: bool) -> int:
+    info = collect(config)
+    if as_json:
+        console.print(json.dumps(info, indent=2, sort_keys=True))
+    else:
+        rows = [
+            ("Last Sync", info["last_sync"] or "never"),
+            ("Manual Schema Exists", info["manual_schema_exists"]),
+            ("Generated Schema Exists", info["generated_schema_exists"]),
+            ("Manual Schema Path", info["manual_schema_path"]),
+            ("Generated Schema Path", info["generated_schema_path"]),
+            ("Backup Enabled", info["backup_enabled"]),
+            ("Auto Merge", info["auto_merge"]),
+            ("Environment", info["environment"]),
+            ("Models Found", info["models_found"] if info["error"] is None else "unknown"),
+            ("Generated Schema State", info["state"]),
+            ("Backups", info["backups"]),
+        ]
+        console.print(RULE)
+        console.print("SCHEMA SYNC STATUS")
+        console.print(RULE)
+        for label, value in rows:
+            console.print(f"{label}: {value}")
+        if info["error"]:
+            console.print(f"Models Import Error: {info['error']}")
+        console.print(RULE)
+        console.print("Settings (value, source):")
+        for key, entry in info["settings"].items():
+            console.print(f"  {key} = {json.dumps(entry['value'])}  ({entry['source']})")
+        console.print(RULE)
+    return 2 if info["error"] else 0
