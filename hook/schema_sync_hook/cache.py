@@ -99,8 +99,11 @@ def _context(config: Config) -> dict[str, Any]:
 
 
 def _config_relatives(config: Config) -> list[str]:
-    names = [p.relative_to(config.root).as_posix() for p in config.files_read
-             if p.is_relative_to(config.root)]
+    names = [
+        p.relative_to(config.root).as_posix()
+        for p in config.files_read
+        if p.is_relative_to(config.root)
+    ]
     names += ["pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml"]
     return names
 
@@ -116,9 +119,7 @@ def fresh(config: Config) -> bool:
     ):
         return False
     try:
-        return all(
-            _unchanged(config.root, data[key]) for key in ("inputs", "config", "outputs")
-        )
+        return all(_unchanged(config.root, data[key]) for key in ("inputs", "config", "outputs"))
     except (KeyError, TypeError, ValueError):
         return False
 

@@ -22,20 +22,45 @@ EXIT_OK, EXIT_DRIFT, EXIT_USER, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 13
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--config", type=Path, default=default, metavar="FILE",
-                        help="read settings from FILE instead of pyproject.toml/setup.cfg")
-    parser.add_argument("--root", type=Path, default=default, metavar="DIR",
-                        help="project root (default: nearest folder with pyproject.toml,"
-                        " setup.cfg or .git)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="read settings from FILE instead of pyproject.toml/setup.cfg",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help="project root (default: nearest folder with pyproject.toml, setup.cfg or .git)",
+    )
     verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1,
-                           default=argparse.SUPPRESS if suppress else 0,
-                           help="print errors only")
-    verbosity.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
-                           default=argparse.SUPPRESS, help="explain what is done")
-    parser.add_argument("--no-color", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="no colour (also NO_COLOR=1)")
+    verbosity.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=-1,
+        default=argparse.SUPPRESS if suppress else 0,
+        help="print errors only",
+    )
+    verbosity.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=1,
+        default=argparse.SUPPRESS,
+        help="explain what is done",
+    )
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="no colour (also NO_COLOR=1)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,20 +73,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _common(parser, suppress=False)
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true",
-                      help="never write; print the diff and exit 1 on drift (for CI)")
-    mode.add_argument("--watch", action="store_true",
-                      help="regenerate whenever a model file is saved (needs the watch extra)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="always regenerate; do not answer from the cache")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="never write; print the diff and exit 1 on drift (for CI)",
+    )
+    mode.add_argument(
+        "--watch",
+        action="store_true",
+        help="regenerate whenever a model file is saved (needs the watch extra)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="always regenerate; do not answer from the cache"
+    )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sync = commands.add_parser("sync", help="write the generated file if it changed")
     _common(sync, suppress=True)
     sync.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
-    sync.add_argument("--force", action="store_true",
-                      help="rewrite even if unchanged or edited by hand (a backup is kept)")
+    sync.add_argument(
+        "--force",
+        action="store_true",
+        help="rewrite even if unchanged or edited by hand (a backup is kept)",
+    )
 
     status = commands.add_parser("status", help="show settings and the state of the schemas")
     _common(status, suppress=True)
@@ -73,8 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing = actions.add_parser("list", help="list backups, newest last")
     _common(listing, suppress=True)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
-    for name, text in (("restore", "restore a backup (the current file is backed up first)"),
-                       ("delete", "delete a backup")):
+    for name, text in (
+        ("restore", "restore a backup (the current file is backed up first)"),
+        ("delete", "delete a backup"),
+    ):
         action = actions.add_parser(name, help=text)
         _common(action, suppress=True)
         action.add_argument("--name", required=True, help="backup name from 'backup list'")
@@ -124,8 +161,13 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
     if args.command == "backup":
         from schema_sync_hook.commands.backup import backup_command
 
-        return backup_command(config, console, args.action, getattr(args, "name", None),
-                              as_json=getattr(args, "json", False))
+        return backup_command(
+            config,
+            console,
+            args.action,
+            getattr(args, "name", None),
+            as_json=getattr(args, "json", False),
+        )
     if args.command == "validate":
         from schema_sync_hook.commands.validate import validate_command
 
@@ -147,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.error("interrupted; nothing was left half-written")
         return EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
+    except Exception as exc:
         console.error(f"internal error: {type(exc).__name__}: {exc}")
         traceback.print_exc(file=sys.stderr)
         console.error("this is a bug in schema-sync-hook; please report it with the output above")

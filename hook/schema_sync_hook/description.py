@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
+from typing import TypeAlias
 
 
 @dataclass(frozen=True, order=True)
@@ -40,14 +40,14 @@ class Factory:
     shown: str
 
 
-Literal = Union[None, bool, int, float, str, bytes, Decimal, EnumMember]
+LiteralValue: TypeAlias = "None | bool | int | float | str | bytes | Decimal | EnumMember"
 
 
 @dataclass(frozen=True)
 class Default:
     """A Python-side default of a model field."""
 
-    value: Literal = None
+    value: LiteralValue = None
     factory: Factory | None = None
 
 

@@ -36,8 +36,7 @@ class ModelImportError(UserError):
         reason = f"{type(original).__name__}: {original}".splitlines()[0]
         super().__init__(
             f"cannot import models module {module!r}{where}: {reason}",
-            "fix the model code or the 'models' setting, then run again"
-            " (-v shows the traceback)",
+            "fix the model code or the 'models' setting, then run again (-v shows the traceback)",
         )
 
 

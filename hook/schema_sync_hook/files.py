@@ -302,9 +302,7 @@ def list_backups(backup_dir: Path) -> list[Backup]:
 def _read_backup(path: Path) -> Backup:
     try:
         data = json.loads((path / METADATA).read_text(encoding="utf-8"))
-        files = tuple(
-            {"path": str(f["path"]), "sha256": str(f["sha256"])} for f in data["files"]
-        )
+        files = tuple({"path": str(f["path"]), "sha256": str(f["sha256"])} for f in data["files"])
         return Backup(path.name, path, str(data["created"]), str(data["reason"]), files)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         problem = f"unreadable {METADATA}: {exc.__class__.__name__}"
@@ -335,4 +333,6 @@ def delete_backup(backup: Backup) -> None:
     try:
         shutil.rmtree(backup.path)
     except OSError as exc:
-        raise UserError(f"cannot delete {backup.path}: {exc.strerror}", "check permissions") from exc
+        raise UserError(
+            f"cannot delete {backup.path}: {exc.strerror}", "check permissions"
+        ) from exc

@@ -146,11 +146,11 @@ def _tortoise_scope() -> Iterator[None]:
         from tortoise.context import TortoiseContext
     except ImportError:  # tortoise-orm 0.25 keeps the apps on the class
         saved = getattr(Tortoise, "apps", {})
-        Tortoise.apps = {}
+        setattr(Tortoise, "apps", {})  # noqa: B010 - a class attribute only in 0.25
         try:
             yield
         finally:
-            Tortoise.apps = saved
+            setattr(Tortoise, "apps", saved)  # noqa: B010
         return
     with TortoiseContext():
         yield
@@ -191,7 +191,7 @@ def _import_model_module(name: str, root: Path) -> Any:
             return importlib.import_module(name)
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported
+    except BaseException as exc:
         raise ModelImportError(name, _location(exc, root), exc) from exc
 
 
@@ -242,7 +242,8 @@ def _registered_models(label: str) -> list[type[Model]]:
     try:
         from tortoise.context import get_current_context
     except ImportError:  # tortoise-orm 0.25
-        return list(Tortoise.apps.get(label, {}).values())
+        apps_025: dict[str, dict[str, type[Model]]] = getattr(Tortoise, "apps", {})
+        return list(apps_025.get(label, {}).values())
     context = get_current_context()
     apps = context.apps if context is not None else None
     return list(apps[label].values()) if apps is not None and label in apps else []
@@ -288,7 +289,7 @@ def _model_doc(model: type[Model]) -> str | None:
 
 
 def _describe_field(
-    model: type[Model], name: str, field: fields.Field, overrides: Mapping[str, str]
+    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, str]
 ) -> FieldSpec:
     relation = None
     api_name = name
@@ -325,7 +326,7 @@ def _describe_field(
 
 
 def _field_type(
-    model: type[Model], name: str, field: fields.Field, overrides: Mapping[str, str]
+    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, str]
 ) -> tuple[str, TypeRef | None]:
     override = overrides.get(f"{model.__name__}.{name}") or overrides.get(type(field).__name__)
     if override is not None:
@@ -352,7 +353,7 @@ def _ref(obj: Any) -> TypeRef:
 
 
 def _constraints(
-    field: fields.Field, kind: str
+    field: fields.Field[Any], kind: str
 ) -> tuple[tuple[tuple[str, int | str | decimal.Decimal], ...], tuple[str, ...]]:
     found: dict[str, Any] = {}
     notes: list[str] = []
@@ -384,7 +385,15 @@ def _constraints(
             notes.append(f"validator {_callable_name(validator)} is not carried over")
     ordered = tuple(
         (key, _plain_number(found[key]))
-        for key in ("ge", "le", "min_length", "max_length", "max_digits", "decimal_places", "pattern")
+        for key in (
+            "ge",
+            "le",
+            "min_length",
+            "max_length",
+            "max_digits",
+            "decimal_places",
+            "pattern",
+        )
         if key in found
     )
     return ordered, tuple(notes)

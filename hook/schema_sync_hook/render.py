@@ -102,7 +102,9 @@ def render_file(
         for variant in VARIANTS:
             classes.append(_render_class(model, variant, base, config_dict, imports, options))
     helpers = _not_null_helper(imports) if imports.not_null_used else []
-    body = _template().render(imports=imports.lines(options.line_length), helpers=helpers, classes=classes)
+    body = _template().render(
+        imports=imports.lines(options.line_length), helpers=helpers, classes=classes
+    )
     return GeneratedFile(
         path=path,
         content=with_header(body, modules),
@@ -169,9 +171,9 @@ class _Imports:
             shown = ref.qualname if alias == ref.qualname else f"{ref.qualname} as {alias}"
             groups[group].setdefault(ref.module, []).append(shown)
         result = []
-        for group in groups.values():
+        for modules in groups.values():
             lines = []
-            for module, names in sorted(group.items()):
+            for module, names in sorted(modules.items()):
                 ordered = sorted(names, key=_import_key)
                 line = f"from {module} import {', '.join(ordered)}"
                 if pysource.width(line) <= line_length:
@@ -253,9 +255,7 @@ def _words(name: str) -> str:
 
 def _fields_for(model: ModelSpec, variant: str, options: RenderOptions) -> list[FieldSpec]:
     if variant == "Response":
-        return [
-            f for f in model.fields if not is_sensitive(f.name, options.sensitive_fields)
-        ]
+        return [f for f in model.fields if not is_sensitive(f.name, options.sensitive_fields)]
     return [f for f in model.fields if writable(f)]
 
 

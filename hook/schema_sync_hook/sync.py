@@ -89,7 +89,7 @@ def file_state(path: Path, new_content: str) -> tuple[State, str | None]:
 
 def is_intact(text: str) -> bool:
     """Whether a generated file's sha256 header matches what follows it."""
-    first, sep, rest = text.partition("\n")
+    _first, sep, rest = text.partition("\n")
     second, sep2, body = rest.partition("\n")
     if not sep or not sep2 or not second.startswith(HASH_PREFIX):
         return False
@@ -127,7 +127,9 @@ def _model_blocks(text: str | None) -> dict[str, dict[str, str]]:
         field_matches = list(_FIELD.finditer(body))
         for j, fm in enumerate(field_matches):
             fend = field_matches[j + 1].start() if j + 1 < len(field_matches) else len(body)
-            model[fm.group(1)] = model.get(fm.group(1), "") + match.group(2) + body[fm.start() : fend]
+            model[fm.group(1)] = (
+                model.get(fm.group(1), "") + match.group(2) + body[fm.start() : fend]
+            )
         model[""] += body[: field_matches[0].start()] if field_matches else body
     return blocks
 

@@ -54,8 +54,10 @@ def collect(config: Config) -> dict[str, Any]:
         f["exists"] for f in info["files"]
     )
     states = {f["state"] for f in info["files"]}
-    info["state"] = states.pop() if len(states) == 1 else ", ".join(
-        f"{f['path']}: {f['state']}" for f in info["files"]
+    info["state"] = (
+        states.pop()
+        if len(states) == 1
+        else ", ".join(f"{f['path']}: {f['state']}" for f in info["files"])
     )
     return info
 

@@ -74,7 +74,7 @@ def checks(config: Config) -> Iterator[tuple[bool, str]]:
         yield state is State.IN_SYNC, f"{gen.path} is in sync with the models ({state.value})"
         try:
             module = _import(config, path)
-        except Exception as exc:  # noqa: BLE001 - any import failure is the finding
+        except Exception as exc:
             yield False, f"{gen.path} imports: {type(exc).__name__}: {exc}".splitlines()[0]
             continue
         yield True, f"{gen.path} imports"
@@ -84,18 +84,26 @@ def checks(config: Config) -> Iterator[tuple[bool, str]]:
             n for n, o in classes.items() if getattr(o, "__module__", "") == module.__name__
         ]
         not_models = [n for n in generated_classes if not issubclass(classes[n], BaseModel)]
-        yield not not_models, f"{gen.path}: every class is a pydantic model" + (
-            f" (not: {', '.join(not_models)})" if not_models else ""
+        yield (
+            not not_models,
+            f"{gen.path}: every class is a pydantic model"
+            + (f" (not: {', '.join(not_models)})" if not_models else ""),
         )
-        exposed = [
-            f"{n}.{f}"
+        responses: list[tuple[str, type[BaseModel]]] = [
+            (n, classes[n])
             for n in generated_classes
             if n.endswith("Response") and issubclass(classes[n], BaseModel)
-            for f in classes[n].model_fields
+        ]
+        exposed = [
+            f"{n}.{f}"
+            for n, cls in responses
+            for f in cls.model_fields
             if is_sensitive(f, config.settings.sensitive_fields)
         ]
-        yield not exposed, "no Response exposes a sensitive field" + (
-            f" (exposed: {', '.join(exposed)})" if exposed else ""
+        yield (
+            not exposed,
+            "no Response exposes a sensitive field"
+            + (f" (exposed: {', '.join(exposed)})" if exposed else ""),
         )
     yield from _manual_checks(config, modules)
 
@@ -113,7 +121,7 @@ def _manual_checks(config: Config, modules: dict[str, ModuleType]) -> Iterator[t
         return
     manual_name = _module_name(config, manual) or ""
     package = manual_name.rpartition(".")[0]
-    by_name = {}
+    by_name: dict[str, ModuleType] = {}
     for path, module in modules.items():
         by_name[module.__name__] = module
         by_name[_module_name(config, config.path(path)) or module.__name__] = module
@@ -126,20 +134,22 @@ def _manual_checks(config: Config, modules: dict[str, ModuleType]) -> Iterator[t
             base = package.split(".") if package else []
             base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
             target = ".".join([*base, target] if target else base)
-        module = by_name.get(target)
-        if module is None:
+        source = by_name.get(target)
+        if source is None:
             continue
         missing += [
             f"{target}.{alias.name}"
             for alias in node.names
-            if alias.name != "*" and not hasattr(module, alias.name)
+            if alias.name != "*" and not hasattr(source, alias.name)
         ]
-    yield not missing, f"{shown}: names imported from the generated module exist" + (
-        f" (missing: {', '.join(missing)})" if missing else ""
+    yield (
+        not missing,
+        f"{shown}: names imported from the generated module exist"
+        + (f" (missing: {', '.join(missing)})" if missing else ""),
     )
     try:
         _import(config, manual)
-    except Exception as exc:  # noqa: BLE001 - any import failure is the finding
+    except Exception as exc:
         yield False, f"{shown} imports: {type(exc).__name__}: {exc}".splitlines()[0]
     else:
         yield True, f"{shown} imports"

@@ -1,0 +1,131 @@
+"""The shop API: FastAPI + Tortoise on SQLite, using the generated schemas.
+
+Run from examples/shop:  uvicorn src.main:app --reload
+"""
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException
+from tortoise.contrib.fastapi import RegisterTortoise
+from tortoise.exceptions import DoesNotExist, IntegrityError
+
+from schema_sync_hook.startup import schema_sync
+
+from .api.schemas import ProductCreate
+from .api.schemas_generated import (
+    CategoryCreate,
+    CategoryResponse,
+    CategoryUpdate,
+    CustomerCreate,
+    CustomerResponse,
+    OrderCreate,
+    OrderResponse,
+    ProductResponse,
+    ProductUpdate,
+)
+from .database.models import Category, Customer, Order, Product
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_URL = os.environ.get("SHOP_DB_URL", f"sqlite://{ROOT / 'db.sqlite3'}")
+TORTOISE_ORM: dict[str, Any] = {
+    "connections": {"default": DB_URL},
+    "apps": {"models": {"models": ["src.database.models"], "default_connection": "default"}},
+}
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s - %(message)s")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async with (
+        schema_sync(root=ROOT),
+        RegisterTortoise(app, config=TORTOISE_ORM, generate_schemas=True),
+    ):
+        yield
+
+
+app = FastAPI(title="Shop", lifespan=lifespan)
+
+
+async def _get(model: Any, pk: int) -> Any:
+    try:
+        return await model.get(pk=pk)
+    except DoesNotExist:
+        raise HTTPException(404, f"{model.__name__} {pk} not found") from None
+
+
+async def _save(coro: Any) -> Any:
+    try:
+        return await coro
+    except IntegrityError as exc:
+        raise HTTPException(409, f"conflict: {exc}") from None
+
+
+@app.post("/categories", response_model=CategoryResponse, status_code=201)
+async def create_category(body: CategoryCreate) -> Any:
+    return await _save(Category.create(**body.model_dump(exclude_unset=True)))
+
+
+@app.get("/categories", response_model=list[CategoryResponse])
+async def list_categories() -> Any:
+    return await Category.all().order_by("id")
+
+
+@app.patch("/categories/{pk}", response_model=CategoryResponse)
+async def update_category(pk: int, body: CategoryUpdate) -> Any:
+    category = await _get(Category, pk)
+    await _save(category.update_from_dict(body.model_dump(exclude_unset=True)).save())
+    return category
+
+
+@app.post("/products", response_model=ProductResponse, status_code=201)
+async def create_product(body: ProductCreate) -> Any:
+    return await _save(Product.create(**body.model_dump(exclude_unset=True)))
+
+
+@app.get("/products", response_model=list[ProductResponse])
+async def list_products() -> Any:
+    return await Product.all().order_by("id")
+
+
+@app.get("/products/{pk}", response_model=ProductResponse)
+async def get_product(pk: int) -> Any:
+    return await _get(Product, pk)
+
+
+@app.patch("/products/{pk}", response_model=ProductResponse)
+async def update_product(pk: int, body: ProductUpdate) -> Any:
+    product = await _get(Product, pk)
+    await _save(product.update_from_dict(body.model_dump(exclude_unset=True)).save())
+    return product
+
+
+@app.delete("/products/{pk}", status_code=204)
+async def delete_product(pk: int) -> None:
+    product = await _get(Product, pk)
+    await product.delete()
+
+
+@app.post("/customers", response_model=CustomerResponse, status_code=201)
+async def create_customer(body: CustomerCreate) -> Any:
+    return await _save(Customer.create(**body.model_dump(exclude_unset=True)))
+
+
+@app.get("/customers/{pk}", response_model=CustomerResponse)
+async def get_customer(pk: int) -> Any:
+    return await _get(Customer, pk)
+
+
+@app.post("/orders", response_model=OrderResponse, status_code=201)
+async def create_order(body: OrderCreate) -> Any:
+    return await _save(Order.create(**body.model_dump(exclude_unset=True)))
+
+
+@app.get("/orders", response_model=list[OrderResponse])
+async def list_orders() -> Any:
+    return await Order.all().order_by("id")

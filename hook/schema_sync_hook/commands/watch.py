@@ -1,0 +1,27 @@
+"""``--watch``: regenerate on every model save until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from schema_sync_hook.config import Config
+from schema_sync_hook.output import Console
+from schema_sync_hook.watch import Watcher, _import_watchdog, log
+
+
+def watch_command(config: Config, console: Console, args: argparse.Namespace) -> int:
+    _import_watchdog()  # a clear error before anything else when the extra is missing
+    logging.basicConfig(
+        level=logging.DEBUG if console.verbosity > 0 else logging.INFO,
+        format="%(levelname)s - %(message)s",
+    )
+    if console.verbosity < 0:
+        log.setLevel(logging.WARNING)
+    watcher = Watcher(config, config_file=args.config)
+    watcher.regenerate_now()
+    try:
+        watcher.run_forever()
+    except KeyboardInterrupt:
+        log.info("Stopped watching")
+    return 0

@@ -1,0 +1,90 @@
+"""Application start-up: sync the schemas, then watch, as the settings say.
+
+From a FastAPI lifespan::
+
+    from schema_sync_hook.startup import schema_sync
+
+    @asynccontextmanager
+    async def lifespan(app):
+        async with schema_sync():
+            yield
+
+``auto_sync_enabled`` runs a sync at start-up (in a fresh process, so the
+application's own Tortoise set-up is untouched); ``watch_enabled`` starts the
+watcher, stopped on shutdown; ``environment=production`` turns both off. A
+failing sync is logged, never fatal to the application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from schema_sync_hook.config import Config, load_config
+from schema_sync_hook.errors import UserError
+from schema_sync_hook.worker import run_in_subprocess
+
+log = logging.getLogger("schema_sync_hook")
+
+
+def start(root: Path | None = None, config_file: Path | None = None) -> object | None:
+    """Run the start-up sync and start the watcher; returns the watcher (or None)."""
+    try:
+        config = load_config(root=root, config_file=config_file)
+    except UserError as exc:
+        log.error("Schema synchronization is not configured correctly: %s", exc)
+        return None
+    settings = config.settings
+    if settings.production:
+        log.info("Schema synchronization is off in production")
+        return None
+    if settings.auto_sync_enabled:
+        _sync(config, config_file)
+    if not settings.watch_enabled:
+        return None
+    from schema_sync_hook.watch import Watcher
+
+    log.info("Starting file watcher for automatic schema regeneration...")
+    watcher = Watcher(config, config_file=config_file)
+    try:
+        watcher.start()
+    except UserError as exc:
+        log.warning("File watcher not started: %s", exc)
+        return None
+    return watcher
+
+
+def _sync(config: Config, config_file: Path | None) -> None:
+    log.info("Running automatic schema synchronization...")
+    result = run_in_subprocess(config.root, config_file)
+    if not result.get("ok"):
+        log.error("Schema synchronization failed: %s", result.get("error"))
+        return
+    log.info("Generating schemas for %s models...", result.get("models"))
+    for path in result.get("written", []):
+        log.info("Schemas written to: %s", path)
+    if not result.get("written"):
+        log.info("Schemas are up to date: %s", ", ".join(result.get("files", [])))
+    log.info("Schema synchronization completed successfully")
+
+
+def stop(watcher: object | None) -> None:
+    stopper = getattr(watcher, "stop", None)
+    if stopper is not None:
+        stopper()
+        log.info("Stopped file watcher")
+
+
+@contextlib.asynccontextmanager
+async def schema_sync(
+    root: Path | None = None, config_file: Path | None = None
+) -> AsyncIterator[object | None]:
+    """Async context manager for a FastAPI ``lifespan``: sync and watch while running."""
+    watcher = await asyncio.to_thread(start, root, config_file)
+    try:
+        yield watcher
+    finally:
+        await asyncio.to_thread(stop, watcher)

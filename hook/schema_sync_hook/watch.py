@@ -1,0 +1,191 @@
+"""Regenerate on every model save: watchdog events, debounced, in a fresh process.
+
+watchdog is imported lazily (the ``watch`` extra). The watcher looks at the
+folders of the model modules and at the config files, ignores its own output,
+backups, caches and editor temp files, waits ``watch_debounce_seconds`` after
+the last event, then runs one regeneration in a subprocess.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from schema_sync_hook.config import STATE_DIR, Config
+from schema_sync_hook.errors import UserError
+from schema_sync_hook.worker import run_in_subprocess
+
+log = logging.getLogger("schema_sync_hook")
+
+CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml")
+EDITOR_TEMP = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", "*.bak")
+IGNORED_PARTS = {"__pycache__", ".git", ".mypy_cache", ".ruff_cache", ".pytest_cache", STATE_DIR}
+
+
+def _import_watchdog() -> Any:
+    try:
+        from watchdog import events, observers
+    except ImportError:
+        raise UserError(
+            "--watch needs the watchdog package, which is not installed",
+            "pip install 'schema-sync-hook[watch]'",
+        ) from None
+    return events, observers
+
+
+def module_folders(config: Config) -> list[Path]:
+    """Folders holding the configured model modules, found without importing them."""
+    modules = list(config.settings.models)
+    if config.settings.tortoise_config:
+        modules.append(config.settings.tortoise_config.rpartition(".")[0])
+    bases = [config.root, *(config.root / p for p in config.settings.python_path)]
+    folders: set[Path] = set()
+    for module in modules:
+        parts = module.split(".")
+        for base in bases:
+            package = base.joinpath(*parts)
+            if (package / "__init__.py").is_file():
+                folders.add(package.resolve())
+                break
+            if package.with_suffix(".py").is_file():
+                folders.add(package.parent.resolve())
+                break
+    # A folder inside another watched folder is covered by the recursive watch.
+    return sorted(f for f in folders if not any(f != o and f.is_relative_to(o) for o in folders))
+
+
+class Watcher:
+    """Watches the project and regenerates; ``start()``/``stop()`` or ``run_forever()``."""
+
+    def __init__(
+        self,
+        config: Config,
+        config_file: Path | None = None,
+        regenerate: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        self.config = config
+        self.config_file = config_file
+        self._regenerate = regenerate or (lambda: run_in_subprocess(config.root, config_file))
+        self._pending: str | None = None
+        self._deadline = 0.0
+        self._lock = threading.Condition()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._observer: Any = None
+        self.outputs = {
+            config.path(config.settings.output.replace("{app}", "*")).as_posix(),
+        }
+
+    # -- events --
+
+    def relevant(self, path: str) -> bool:
+        p = Path(path)
+        if any(part in IGNORED_PARTS for part in p.parts):
+            return False
+        if p.resolve().is_relative_to(self.config.backup_dir.resolve()):
+            return False
+        if any(fnmatch.fnmatch(p.name, pattern) for pattern in EDITOR_TEMP):
+            return False
+        if any(fnmatch.fnmatch(p.as_posix(), out) for out in self.outputs):
+            return False
+        if p.parent.resolve() == self.config.root and p.name in CONFIG_FILES:
+            return True
+        if self.config_file is not None and p.resolve() == self.config_file.resolve():
+            return True
+        return p.suffix == ".py"
+
+    def notify(self, path: str) -> None:
+        if not self.relevant(path):
+            return
+        shown = Path(path)
+        if shown.resolve().is_relative_to(self.config.root):
+            shown = shown.resolve().relative_to(self.config.root)
+        with self._lock:
+            if self._pending is None:
+                log.info("Model file modified: %s", shown.as_posix())
+            self._pending = shown.as_posix()
+            self._deadline = time.monotonic() + self.config.settings.watch_debounce_seconds
+            self._lock.notify_all()
+
+    # -- regeneration --
+
+    def regenerate_now(self) -> dict[str, Any]:
+        result = self._regenerate()
+        if not result.get("ok"):
+            log.error("Schema regeneration failed: %s", result.get("error"))
+            return result
+        log.info("Generating schemas for %s models...", result.get("models"))
+        if result.get("written"):
+            for path in result["written"]:
+                log.info("Schemas written to: %s", path)
+        else:
+            log.info("Schemas are up to date: %s", ", ".join(result.get("files", [])))
+        return result
+
+    def _loop(self) -> None:
+        while not self._stopped.is_set():
+            with self._lock:
+                while self._pending is None and not self._stopped.is_set():
+                    self._lock.wait(0.5)
+                if self._stopped.is_set():
+                    return
+                wait = self._deadline - time.monotonic()
+                if wait > 0:
+                    self._lock.wait(wait)
+                    continue
+                self._pending = None
+            log.info("Triggering schema regeneration after debounce period")
+            self.regenerate_now()
+
+    # -- lifecycle --
+
+    def start(self) -> None:
+        events, observers = _import_watchdog()
+        watcher = self
+
+        class Handler(events.FileSystemEventHandler):  # type: ignore[misc]
+            def on_any_event(self, event: Any) -> None:
+                if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                    return
+                for attr in ("src_path", "dest_path"):
+                    path = getattr(event, attr, "")
+                    if path:
+                        watcher.notify(str(path))
+
+        observer = observers.Observer()
+        handler = Handler()
+        folders = module_folders(self.config)
+        for folder in folders:
+            observer.schedule(handler, str(folder), recursive=True)
+        if not any(self.config.root == f for f in folders):
+            observer.schedule(handler, str(self.config.root), recursive=False)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+        self._thread = threading.Thread(target=self._loop, name="schema-sync-watch", daemon=True)
+        self._thread.start()
+        shown = ", ".join(f.relative_to(self.config.root).as_posix() or "." for f in folders)
+        log.info("Watching %s for model changes", shown or ".")
+
+    def stop(self) -> None:
+        self._stopped.set()
+        with self._lock:
+            self._lock.notify_all()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def run_forever(self) -> None:
+        self.start()
+        try:
+            while not self._stopped.wait(0.5):
+                pass
+        finally:
+            self.stop()
