@@ -44,7 +44,7 @@ def _hash(path: Path) -> str | None:
 
 
 def _record(root: Path, relative: Iterable[str]) -> dict[str, list[Any]]:
-    records = {}
+    records: dict[str, list[Any]] = {}
     for rel in sorted(set(relative)):
         path = root / rel
         stat = _stat(path)

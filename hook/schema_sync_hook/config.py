@@ -211,7 +211,8 @@ def find_root(start: Path) -> Path:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise UserError(
             f"{path.name}: invalid TOML: {exc}", f"fix the syntax in {path.name}"

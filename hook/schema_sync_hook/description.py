@@ -40,7 +40,7 @@ class Factory:
     shown: str
 
 
-LiteralValue: TypeAlias = "None | bool | int | float | str | bytes | Decimal | EnumMember"
+LiteralValue: TypeAlias = "bool | int | float | str | bytes | Decimal | EnumMember | None"
 
 
 @dataclass(frozen=True)

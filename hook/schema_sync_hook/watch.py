@@ -148,7 +148,7 @@ class Watcher:
         events, observers = _import_watchdog()
         watcher = self
 
-        class Handler(events.FileSystemEventHandler):  # type: ignore[misc]
+        class Handler(events.FileSystemEventHandler):  # type: ignore[misc,name-defined]
             def on_any_event(self, event: Any) -> None:
                 if event.is_directory or event.event_type in ("opened", "closed_no_write"):
                     return
