@@ -46,6 +46,11 @@ def read_text(path: Path) -> str | None:
         return None
     except IsADirectoryError:
         raise UserError(f"{path} is a folder", "point 'output' at a file") from None
+    except NotADirectoryError:
+        raise UserError(
+            f"cannot write {path}: a part of its folder path is a file",
+            "move that file away or change the 'output' setting",
+        ) from None
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}", "check its permissions") from exc
     try:

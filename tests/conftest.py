@@ -1,0 +1,139 @@
+"""Fixtures: throwaway projects with real Tortoise models, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from schema_sync_hook.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHOP = REPO / "examples" / "shop"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+SIMPLE_MODELS = '''
+from enum import Enum
+
+from tortoise import fields, models
+
+
+class Color(str, Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Author(models.Model):
+    """Someone who writes."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    email = fields.CharField(max_length=200, null=True)
+    password = fields.CharField(max_length=128)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+
+class Book(models.Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=200, description="The title")
+    color = fields.CharEnumField(Color, default=Color.RED)
+    pages = fields.IntField(default=100)
+    author = fields.ForeignKeyField("models.Author", related_name="books")
+'''
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("SCHEMA_SYNC_"):
+            monkeypatch.delenv(name)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    root: Path
+    run_in_process: Callable[..., Result]
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def read(self, relative: str) -> str:
+        return (self.root / relative).read_text(encoding="utf-8")
+
+    def run(self, *args: str) -> Result:
+        return self.run_in_process(*args, "--root", str(self.root))
+
+    def run_process(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        """The real console script in a fresh interpreter."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "schema_sync_hook", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    @property
+    def output(self) -> Path:
+        return self.root / "api" / "schemas_generated.py"
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file under the root except tool caches, for "nothing changed" checks."""
+        found = {}
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found[path.relative_to(self.root).as_posix()] = path.read_bytes()
+        return found
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def make_project(tmp_path: Path, run_cli: Callable[..., Result]) -> Iterator[Callable[..., Project]]:
+    def make(
+        models: str = SIMPLE_MODELS,
+        config: str = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n',
+        module: str = "shopmodels.py",
+    ) -> Project:
+        root = tmp_path / "proj"
+        root.mkdir(exist_ok=True)
+        project = Project(root, run_cli)
+        project.write("pyproject.toml", "[tool.schema-sync]\n" + textwrap.dedent(config))
+        project.write(module, models)
+        return project
+
+    yield make
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Project]) -> Project:
+    return make_project()
