@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from schema_sync_hook.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,7 +117,9 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
 
 @pytest.fixture
-def make_project(tmp_path: Path, run_cli: Callable[..., Result]) -> Iterator[Callable[..., Project]]:
+def make_project(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> Iterator[Callable[..., Project]]:
     def make(
         models: str = SIMPLE_MODELS,
         config: str = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n',

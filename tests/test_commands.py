@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 import pytest
-
 from conftest import SIMPLE_MODELS, Project
 
 OUT = "api/schemas_generated.py"
@@ -17,7 +16,9 @@ def backups(project: Project) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def add_field(project: Project, line: str = "    isbn = fields.CharField(max_length=13, null=True)") -> None:
+def add_field(
+    project: Project, line: str = "    isbn = fields.CharField(max_length=13, null=True)"
+) -> None:
     text = project.read("shopmodels.py")
     project.write("shopmodels.py", text.replace("    pages =", f"{line}\n    pages =", 1))
 
@@ -185,8 +186,10 @@ def assert_user_error(project: Project, result_err: str, code: int, *needles: st
 
 BAD_CASES: dict[str, tuple[Callable[[Project], None], tuple[str, ...]]] = {
     "missing module": (
-        lambda p: p.write("pyproject.toml", '[tool.schema-sync]\nmodels = ["nope.models"]\n'
-                          'output = "api/schemas_generated.py"\n'),
+        lambda p: p.write(
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels = ["nope.models"]\noutput = "api/schemas_generated.py"\n',
+        ),
         ("cannot import models module 'nope.models'", "ModuleNotFoundError"),
     ),
     "syntax error": (
@@ -234,17 +237,26 @@ def test_output_under_a_file_is_an_error(project: Project) -> None:
 
 
 def test_same_model_name_in_two_apps_sharing_one_file(make_project: Callable[..., Project]) -> None:
-    project = make_project(config='tortoise_config = "settings.TORTOISE_ORM"\n'
-                                  'output = "api/schemas_generated.py"\n')
-    project.write("shop2.py", "from tortoise import fields, models\n\n\n"
-                              "class Book(models.Model):\n    id = fields.IntField(primary_key=True)\n")
-    project.write("settings.py", 'TORTOISE_ORM = {"connections": {"default": "sqlite://:memory:"},'
-                                 ' "apps": {"models": {"models": ["shopmodels"]}, "b": {"models": ["shop2"]}}}\n')
+    project = make_project(
+        config='tortoise_config = "settings.TORTOISE_ORM"\noutput = "api/schemas_generated.py"\n'
+    )
+    project.write(
+        "shop2.py",
+        "from tortoise import fields, models\n\n\n"
+        "class Book(models.Model):\n    id = fields.IntField(primary_key=True)\n",
+    )
+    project.write(
+        "settings.py",
+        'TORTOISE_ORM = {"connections": {"default": "sqlite://:memory:"},'
+        ' "apps": {"models": {"models": ["shopmodels"]}, "b": {"models": ["shop2"]}}}\n',
+    )
     before = project.snapshot()
     result = project.run("sync")
     assert_user_error(project, result.err, result.code, "two models named 'Book'", "{app}")
     assert project.snapshot() == before
-    pyproject = project.read("pyproject.toml").replace("api/schemas_generated.py", "api/{app}_schemas.py")
+    pyproject = project.read("pyproject.toml").replace(
+        "api/schemas_generated.py", "api/{app}_schemas.py"
+    )
     project.write("pyproject.toml", pyproject)
     assert project.run("sync").code == 0
     assert "class BookCreate" in project.read("api/models_schemas.py")

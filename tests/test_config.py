@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from schema_sync_hook.config import Settings, find_root, load_config
 from schema_sync_hook.errors import ConfigError, UserError
 
@@ -76,20 +75,41 @@ def test_env_lists_are_comma_separated(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("where", "text", "message"),
     [
-        ("pyproject.toml", '[tool.schema-sync]\nmodels=["m"]\nmax_backups = "ten"\n',
-         "pyproject.toml [tool.schema-sync]: max_backups: bad value 'ten'"),
-        ("pyproject.toml", '[tool.schema-sync]\nmodels=["m"]\ncolour = true\n',
-         "pyproject.toml [tool.schema-sync]: colour: unknown setting"),
-        ("setup.cfg", "[schema-sync]\nmodels = m\nauto_write = maybe\n",
-         "setup.cfg [schema-sync]: auto_write: bad value 'maybe'"),
-        (".env", "SCHEMA_SYNC_MODELS=m\nSCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS=soon\n",
-         ".env: SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS: bad value 'soon'"),
-        (".env", "SCHEMA_SYNC_MODELS=m\nSCHEMA_SYNC_TYPO=1\n",
-         ".env: SCHEMA_SYNC_TYPO: unknown setting"),
-        ("pyproject.toml", '[tool.schema-sync]\nmodels=["m"]\nenvironment = "prod"\n',
-         "environment: bad value 'prod'"),
-        ("pyproject.toml", '[tool.schema-sync]\nmodels=["m"]\noutput = "../x.py"\n',
-         "output: '../x.py' is outside the project root"),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\nmax_backups = "ten"\n',
+            "pyproject.toml [tool.schema-sync]: max_backups: bad value 'ten'",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\ncolour = true\n',
+            "pyproject.toml [tool.schema-sync]: colour: unknown setting",
+        ),
+        (
+            "setup.cfg",
+            "[schema-sync]\nmodels = m\nauto_write = maybe\n",
+            "setup.cfg [schema-sync]: auto_write: bad value 'maybe'",
+        ),
+        (
+            ".env",
+            "SCHEMA_SYNC_MODELS=m\nSCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS=soon\n",
+            ".env: SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS: bad value 'soon'",
+        ),
+        (
+            ".env",
+            "SCHEMA_SYNC_MODELS=m\nSCHEMA_SYNC_TYPO=1\n",
+            ".env: SCHEMA_SYNC_TYPO: unknown setting",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\nenvironment = "prod"\n',
+            "environment: bad value 'prod'",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\noutput = "../x.py"\n',
+            "output: '../x.py' is outside the project root",
+        ),
     ],
 )
 def test_bad_values_name_the_source(tmp_path: Path, where: str, text: str, message: str) -> None:

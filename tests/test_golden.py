@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import GOLDEN, SHOP, Result
 
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "models.py").is_file())
@@ -88,8 +87,9 @@ def test_goldens_are_formatted_and_lint_clean(tmp_path: Path, run_cli) -> None:
         line_length = "100" if (GOLDEN / root.name / "pyproject.toml").is_file() else "88"
         black = _tool("black", "--check", "--quiet", "-l", line_length, "schemas.py", cwd=root)
         assert black.returncode == 0, (root.name, black.stderr)
-        fmt = _tool("ruff", "format", "--check", "--line-length", line_length, "schemas.py",
-                    cwd=root)
+        fmt = _tool(
+            "ruff", "format", "--check", "--line-length", line_length, "schemas.py", cwd=root
+        )
         assert fmt.returncode == 0, (root.name, fmt.stdout + fmt.stderr)
         check = _tool("ruff", "check", "--isolated", "schemas.py", cwd=root)
         assert check.returncode == 0, (root.name, check.stdout)
@@ -99,7 +99,9 @@ def test_goldens_are_formatted_and_lint_clean(tmp_path: Path, run_cli) -> None:
 
 def test_shop_example_is_in_sync(run_cli: Callable[..., Result], tmp_path: Path) -> None:
     """The committed example file is exactly what the tool generates."""
-    shutil.copytree(SHOP, tmp_path / "shop", ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync"))
+    shutil.copytree(
+        SHOP, tmp_path / "shop", ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync")
+    )
     root = tmp_path / "shop"
     result = run_cli("--check", "--root", str(root))
     assert result.code == 0, result.out

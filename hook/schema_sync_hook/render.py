@@ -42,11 +42,36 @@ _INDENT = "    "
 # Public attributes of pydantic 2's BaseModel (fixed here so the output does not
 # depend on the installed pydantic); a field of one of these names gets an alias.
 BASEMODEL_ATTRIBUTES = frozenset(
-    """construct copy dict from_orm json model_computed_fields model_config
-    model_construct model_copy model_dump model_dump_json model_extra model_fields
-    model_fields_set model_json_schema model_parametrized_name model_post_init
-    model_rebuild model_validate model_validate_json model_validate_strings
-    parse_file parse_obj parse_raw schema schema_json update_forward_refs validate""".split()
+    [
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    ]
 )
 
 

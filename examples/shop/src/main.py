@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
+from schema_sync_hook.startup import schema_sync
 from tortoise.contrib.fastapi import RegisterTortoise
 from tortoise.exceptions import DoesNotExist, IntegrityError
-
-from schema_sync_hook.startup import schema_sync
 
 from .api.schemas import ProductCreate
 from .api.schemas_generated import (
@@ -34,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_URL = os.environ.get("SHOP_DB_URL", f"sqlite://{ROOT / 'db.sqlite3'}")
 TORTOISE_ORM: dict[str, Any] = {
     "connections": {"default": DB_URL},
-    "apps": {"models": {"models": ["src.database.models"], "default_connection": "default"}},
+    "apps": {
+        "models": {"models": ["src.database.models"], "default_connection": "default"}
+    },
 }
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s - %(message)s")

@@ -31,7 +31,11 @@ def print_report(report: Report, console: Console) -> None:
     )
     for result in report.results:
         if result.state is State.IN_SYNC and not result.written:
-            console.detail(f"{result.path} is in sync ({report.models} models)")
+            message = f"{result.path} is in sync ({report.models} models)"
+            if report.mode in (Mode.SYNC, Mode.DRY_RUN):
+                console.info(message)
+            else:
+                console.detail(message)
             continue
         changed = ", ".join(str(c) for c in result.changes) or "none (order or header only)"
         if result.written:
