@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN, SHOP, Result
 
-CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "models.py").is_file())
+import tortoise
+
+TORTOISE_1 = int(tortoise.__version__.split(".")[0]) >= 1
+# Cases that need a feature of tortoise-orm 1.x (0.25 ignores db_default silently).
+NEEDS_TORTOISE_1 = {"db_default"}
+CASES = sorted(
+    p.name
+    for p in GOLDEN.iterdir()
+    if (p / "models.py").is_file() and (TORTOISE_1 or p.name not in NEEDS_TORTOISE_1)
+)
 DEFAULT_CONFIG = '[tool.schema-sync]\nmodels = ["goldmodels"]\noutput = "schemas.py"\n'
 
 

@@ -86,6 +86,17 @@ class Config:
     def manual_schema(self) -> Path:
         return self.root / self.settings.manual_schema
 
+    def module_name(self, path: Path) -> str | None:
+        """The dotted name ``path`` imports as, from the root or a python_path folder."""
+        resolved = path.resolve()
+        for entry in (".", *self.settings.python_path):
+            base = (self.root / entry).resolve()
+            if resolved.is_relative_to(base):
+                parts = resolved.relative_to(base).with_suffix("").parts
+                if parts and all(p.isidentifier() for p in parts):
+                    return ".".join(parts)
+        return None
+
 
 # --- value parsing -----------------------------------------------------------
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from schema_sync_hook import files
 from schema_sync_hook.config import Config
-from schema_sync_hook.errors import HandEditedError
-from schema_sync_hook.render import HASH_PREFIX, GeneratedFile
+from schema_sync_hook.errors import HandEditedError, UserError
+from schema_sync_hook.render import HASH_PREFIX, VARIANTS, GeneratedFile
 
 
 class Mode(enum.Enum):
@@ -52,6 +52,7 @@ class FileResult:
     diff: str = ""
     changes: tuple[ModelChange, ...] = ()
     written: bool = False
+    manual: bool = False  # the manual schema module's auto_merge block
 
 
 @dataclass
@@ -165,6 +166,8 @@ def run(
         path = config.path(gen.path)
         state, old = file_state(path, gen.content)
         compared.append((gen, path, state, old))
+    if config.settings.auto_merge:
+        compared.append(_manual_schema(config, generated))
 
     may_write = mode is Mode.SYNC or (mode is Mode.HOOK and config.settings.may_write)
     if mode is Mode.HOOK and not config.settings.may_write:
@@ -194,13 +197,48 @@ def run(
                 path=gen.path,
                 state=state,
                 diff="" if state is State.IN_SYNC else unified_diff(gen.path, old, new),
-                changes=model_changes(old, new) if state is not State.IN_SYNC else (),
+                changes=model_changes(old, new)
+                if gen.models and state is not State.IN_SYNC
+                else (),
                 written=gen.path in written,
+                manual=not gen.models and gen.path == config.settings.manual_schema,
             )
         )
     if mode in (Mode.HOOK, Mode.SYNC) and not report.write_blocked:
         files.write_state(config.state_dir, last_sync=files.now_iso())
     return report
+
+
+def _manual_schema(
+    config: Config, generated: Sequence[GeneratedFile]
+) -> tuple[GeneratedFile, Path, State, str | None]:
+    """The manual schema module with its auto_merge block brought up to date."""
+    from schema_sync_hook.merge import merged
+
+    path = config.manual_schema
+    old = files.read_text(path)
+    imports, names = [], []
+    for index, gen in enumerate(generated):
+        alias = "_generated" if index == 0 else f"_generated_{index + 1}"
+        imports.append((_import_statement(config, path, config.path(gen.path)), alias))
+        names += [(f"{m}{v}", alias) for m in gen.models for v in VARIANTS]
+    new = merged(old, config.settings.manual_schema, imports, names)
+    state = State.IN_SYNC if new == old else State.MISSING if old is None else State.STALE
+    manual = GeneratedFile(path=config.settings.manual_schema, content=new, models=(), modules=())
+    return manual, path, state, old
+
+
+def _import_statement(config: Config, manual: Path, target: Path) -> str:
+    if manual.parent == target.parent and (manual.parent / "__init__.py").is_file():
+        return f"from . import {target.stem}"
+    name = config.module_name(target)
+    if name is None:
+        raise UserError(
+            f"{target} cannot be imported from {manual} (not under the root or python_path)",
+            "turn auto_merge off or move the files under an importable folder",
+        )
+    package, _, module = name.rpartition(".")
+    return f"from {package} import {module}" if package else f"import {module}"
 
 
 def _backup(

@@ -38,6 +38,8 @@ def print_report(report: Report, console: Console) -> None:
                 console.detail(message)
             continue
         changed = ", ".join(str(c) for c in result.changes) or "none (order or header only)"
+        if result.manual:
+            changed = "auto_merge re-export block"
         if result.written:
             verb = "created" if result.state is State.MISSING else "updated"
             if result.state is State.IN_SYNC:

@@ -19,19 +19,8 @@ from schema_sync_hook.render import is_sensitive
 from schema_sync_hook.sync import State, file_state
 
 
-def _module_name(config: Config, path: Path) -> str | None:
-    """The dotted name under which ``path`` imports from the root or python_path."""
-    for entry in (".", *config.settings.python_path):
-        base = (config.root / entry).resolve()
-        if path.resolve().is_relative_to(base):
-            parts = path.resolve().relative_to(base).with_suffix("").parts
-            if all(p.isidentifier() for p in parts):
-                return ".".join(parts)
-    return None
-
-
 def _import(config: Config, path: Path) -> ModuleType:
-    name = _module_name(config, path)
+    name = config.module_name(path)
     entries = [str(config.root), *(str(config.root / p) for p in config.settings.python_path)]
     sys.path[:0] = entries
     try:
@@ -119,12 +108,12 @@ def _manual_checks(config: Config, modules: dict[str, ModuleType]) -> Iterator[t
     except SyntaxError as exc:
         yield False, f"{shown} parses: line {exc.lineno}: {exc.msg}"
         return
-    manual_name = _module_name(config, manual) or ""
+    manual_name = config.module_name(manual) or ""
     package = manual_name.rpartition(".")[0]
     by_name: dict[str, ModuleType] = {}
     for path, module in modules.items():
         by_name[module.__name__] = module
-        by_name[_module_name(config, config.path(path)) or module.__name__] = module
+        by_name[config.module_name(config.path(path)) or module.__name__] = module
     missing = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom):

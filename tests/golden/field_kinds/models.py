@@ -52,7 +52,7 @@ class Everything(models.Model):
     mood = fields.CharEnumField(Mood, default=Mood.HAPPY, description="How it feels")
     level = fields.IntEnumField(Level, null=True)
     label = fields.CharField(max_length=30, default=default_label)
-    counter = fields.IntField(db_default=0)
+    nonce = fields.CharField(max_length=10, default=lambda: "fresh")
     secret_key = fields.CharField(max_length=64, null=True)
 
 
