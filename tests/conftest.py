@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from schema_sync_hook.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+
 from conftest import SIMPLE_MODELS, Project
 
 OUT = "api/schemas_generated.py"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from schema_sync_hook.config import Settings, find_root, load_config
 from schema_sync_hook.errors import ConfigError, UserError
 

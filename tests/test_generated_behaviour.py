@@ -15,10 +15,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import GOLDEN
 from pydantic import BaseModel, ValidationError
-from schema_sync_hook.cli import main
 from tortoise import Tortoise
+
+from schema_sync_hook.cli import main
+
+from conftest import GOLDEN
 
 
 @pytest.fixture(scope="module")

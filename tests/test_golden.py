@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, SHOP, Result
-
 import tortoise
+
+from conftest import GOLDEN, SHOP, Result
 
 TORTOISE_1 = int(tortoise.__version__.split(".")[0]) >= 1
 # Cases that need a feature of tortoise-orm 1.x (0.25 ignores db_default silently).
