@@ -104,6 +104,13 @@ def atomic_write(path: Path, content: str) -> None:
                 os.unlink(tmp_name)
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """Temp files a killed writer left beside ``path``; call with the lock held."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 def ensure_state_dir(state_dir: Path) -> None:
     """Create ``.schema_sync/`` holding a .gitignore that ignores the folder itself."""
     try:
@@ -282,6 +289,8 @@ def _claim_name(backup_dir: Path, staging: Path) -> str:
 
 
 def rotate(backup_dir: Path, max_backups: int, keep: str | None = None) -> list[str]:
+    for stale in backup_dir.glob(".incomplete-*"):  # left by a killed run
+        shutil.rmtree(stale, ignore_errors=True)
     names = [b.name for b in list_backups(backup_dir)]
     removable = [n for n in names if n != keep]
     excess = len(names) - max(max_backups, 1 if keep else 0)

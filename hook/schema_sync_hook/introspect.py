@@ -45,6 +45,7 @@ from schema_sync_hook.description import (
     TypeRef,
 )
 from schema_sync_hook.errors import ModelImportError, UserError
+from schema_sync_hook.importing import project_imports
 
 # Modules of other tools that a TORTOISE_ORM config lists but that hold no API models.
 IGNORED_MODEL_MODULES = ("aerich.models",)
@@ -67,7 +68,7 @@ _LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
 
 def describe_project(config: Config) -> ProjectSpec:
     """Import the configured models and describe them. Raises UserError on bad input."""
-    with _isolated_imports(config) as imported:
+    with project_imports(config.root, config.settings.python_path) as imported:
         apps = _configured_apps(config)
         with _tortoise_scope():
             for index, (label, modules) in enumerate(apps):
@@ -100,43 +101,6 @@ def describe_project(config: Config) -> ProjectSpec:
 
 
 # --- importing -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _isolated_imports(config: Config) -> Iterator[Any]:
-    """Put the root and python_path first on sys.path; forget project modules after.
-
-    Yields a function returning the project files imported meanwhile (relative
-    POSIX paths), which the fast path uses as its inputs.
-    """
-    saved_path = list(sys.path)
-    before = set(sys.modules)
-    entries = [str((config.root / p).resolve()) for p in config.settings.python_path]
-    for entry in reversed([str(config.root), *entries]):
-        if entry in sys.path:
-            sys.path.remove(entry)
-        sys.path.insert(0, entry)
-    importlib.invalidate_caches()
-
-    def project_files() -> set[str]:
-        found = set()
-        for module in list(sys.modules.values()):
-            file = getattr(module, "__file__", None)
-            if not file:
-                continue
-            path = Path(file).resolve()
-            if path.is_relative_to(config.root) and ".schema_sync" not in path.parts:
-                found.add(path.relative_to(config.root).as_posix())
-        return found
-
-    try:
-        yield project_files
-    finally:
-        sys.path[:] = saved_path
-        for name in set(sys.modules) - before:
-            file = getattr(sys.modules[name], "__file__", None) or ""
-            if file and Path(file).resolve().is_relative_to(config.root):
-                del sys.modules[name]
 
 
 @contextlib.contextmanager

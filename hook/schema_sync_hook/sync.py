@@ -188,6 +188,7 @@ def run(
         with files.project_lock(config.state_dir, say=say):
             report.backup = _backup(config, to_write, mode, force)
             for gen, path, _, _ in to_write:
+                files.remove_stale_temp_files(path)
                 files.atomic_write(path, gen.content)
     written = {gen.path for gen, _, _, _ in to_write}
     for gen, _, state, old in compared:

@@ -14,26 +14,23 @@ from types import ModuleType
 
 from schema_sync_hook.config import Config
 from schema_sync_hook.errors import UserError
+from schema_sync_hook.importing import project_imports
 from schema_sync_hook.output import Console
 from schema_sync_hook.render import is_sensitive
 from schema_sync_hook.sync import State, file_state
 
 
 def _import(config: Config, path: Path) -> ModuleType:
+    """Import ``path`` by its dotted name (or from its file); the caller isolates."""
     name = config.module_name(path)
-    entries = [str(config.root), *(str(config.root / p) for p in config.settings.python_path)]
-    sys.path[:0] = entries
-    try:
-        if name:
-            sys.modules.pop(name, None)
-            return importlib.import_module(name)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        del sys.path[: len(entries)]
+    if name:
+        sys.modules.pop(name, None)
+        return importlib.import_module(name)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def checks(config: Config) -> Iterator[tuple[bool, str]]:
@@ -146,7 +143,9 @@ def _manual_checks(config: Config, modules: dict[str, ModuleType]) -> Iterator[t
 
 def validate_command(config: Config, console: Console) -> int:
     failed = 0
-    for ok, text in checks(config):
+    with project_imports(config.root, config.settings.python_path):
+        results = list(checks(config))
+    for ok, text in results:
         failed += not ok
         mark = console.paint("ok  ", "green") if ok else console.paint("FAIL", "red")
         console.print(f"{mark} {text}")

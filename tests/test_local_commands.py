@@ -1,0 +1,379 @@
+"""backup list/restore/delete, status, validate, auto_merge and the lock."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from schema_sync_hook import files
+from schema_sync_hook.merge import BEGIN, END
+
+from conftest import Project
+
+OUT = "api/schemas_generated.py"
+
+
+def backup_names(project: Project) -> list[str]:
+    result = project.run("backup", "list", "--json")
+    assert result.code == 0
+    return [b["name"] for b in json.loads(result.out)]
+
+
+def add_field(project: Project, name: str) -> None:
+    text = project.read("shopmodels.py")
+    project.write(
+        "shopmodels.py",
+        text.replace("    pages =", f"    {name} = fields.IntField(null=True)\n    pages ="),
+    )
+
+
+@pytest.fixture
+def with_backups(project: Project) -> Project:
+    project.run("sync")
+    add_field(project, "isbn")
+    project.run("sync")
+    add_field(project, "subtitle")
+    project.run("sync")
+    return project
+
+
+# --- backups ---------------------------------------------------------------------------
+
+
+def test_backup_list_and_metadata(with_backups: Project) -> None:
+    result = with_backups.run("backup", "list", "--json")
+    entries = json.loads(result.out)
+    assert len(entries) == 2
+    for entry in entries:
+        assert entry["reason"] == "sync" and entry["problem"] is None
+        [record] = entry["files"]
+        assert record["path"] == OUT and len(record["sha256"]) == 64
+    text = with_backups.run("backup", "list").out
+    assert entries[0]["name"] in text and OUT in text
+
+
+def test_backup_names_get_a_suffix_within_one_second(project: Project) -> None:
+    project.run("sync")
+    for _ in range(3):
+        project.run("sync", "--force")
+    names = backup_names(project)
+    assert len(names) == 3 == len(set(names))
+    stamps = {n[:29] for n in names}
+    if len(stamps) == 1:  # all three in the same second
+        assert names[1].endswith("_2") and names[2].endswith("_3")
+
+
+def test_restore_backs_up_current_first_and_can_be_undone(with_backups: Project) -> None:
+    project = with_backups
+    current = project.output.read_text()
+    oldest = backup_names(project)[0]
+    result = project.run("backup", "restore", "--name", oldest)
+    assert result.code == 0
+    assert f"restored {OUT} from {oldest}" in result.out
+    restored = project.output.read_text()
+    assert "isbn:" not in restored and "subtitle:" not in restored
+    undo = backup_names(project)[-1]
+    meta = json.loads(project.run("backup", "list", "--json").out)[-1]
+    assert meta["reason"] == "restore"
+    assert project.run("backup", "restore", "--name", undo).code == 0
+    assert project.output.read_text() == current
+
+
+def test_delete(with_backups: Project) -> None:
+    names = backup_names(with_backups)
+    assert with_backups.run("backup", "delete", "--name", names[0]).code == 0
+    assert backup_names(with_backups) == names[1:]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../x",
+        "/etc/passwd",
+        "*",
+        "",
+        "schema_backup_*",
+        "schema_backup_20990101_000000",
+        "schema_backup_20200101_000000/../../x",
+    ],
+)
+@pytest.mark.parametrize("action", ["restore", "delete"])
+def test_bad_backup_names_are_refused(with_backups: Project, action: str, name: str) -> None:
+    before = with_backups.snapshot()
+    result = with_backups.run("backup", action, "--name", name)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+    assert "backup list" in result.err
+    assert with_backups.snapshot() == before
+
+
+def test_corrupted_metadata_is_reported_not_fatal(with_backups: Project) -> None:
+    names = backup_names(with_backups)
+    folder = with_backups.root / ".schema_sync" / "backups" / names[0]
+    (folder / "metadata.json").write_text("{not json")
+    result = with_backups.run("backup", "list", "--json")
+    assert result.code == 0
+    entries = json.loads(result.out)
+    assert entries[0]["problem"].startswith("unreadable metadata.json")
+    assert entries[1]["problem"] is None
+    assert "damaged" in with_backups.run("backup", "list").out
+    before = with_backups.snapshot()
+    restore = with_backups.run("backup", "restore", "--name", names[0])
+    assert restore.code == 2 and "cannot be restored" in restore.err
+    assert with_backups.snapshot() == before
+
+
+def test_tampered_backup_file_is_not_restored(with_backups: Project) -> None:
+    name = backup_names(with_backups)[0]
+    kept = with_backups.root / ".schema_sync" / "backups" / name / "files" / OUT
+    kept.write_text(kept.read_text() + "# tampered\n")
+    before = with_backups.snapshot()
+    result = with_backups.run("backup", "restore", "--name", name)
+    assert result.code == 2 and "does not match its recorded sha256" in result.err
+    assert with_backups.snapshot() == before
+
+
+def test_rotation_never_deletes_the_new_backup(project: Project) -> None:
+    project.write("pyproject.toml", project.read("pyproject.toml") + "max_backups = 0\n")
+    project.run("sync")
+    add_field(project, "one")
+    project.run("sync")
+    add_field(project, "two")
+    project.run("sync")
+    names = backup_names(project)
+    assert len(names) == 1
+    kept = project.root / ".schema_sync" / "backups" / names[0] / "files" / OUT
+    assert "one:" in kept.read_text() and "two:" not in kept.read_text()
+
+
+def test_backup_disabled(project: Project) -> None:
+    project.write("pyproject.toml", project.read("pyproject.toml") + "backup_enabled = false\n")
+    project.run("sync")
+    add_field(project, "one")
+    project.run()
+    project.run("sync", "--force")
+    assert backup_names(project) == []
+
+
+# --- status --------------------------------------------------------------------------
+
+
+def test_status_block(project: Project) -> None:
+    result = project.run("status")
+    assert result.code == 0
+    for line in [
+        "SCHEMA SYNC STATUS",
+        "Last Sync: never",
+        "Manual Schema Exists: False",
+        "Generated Schema Exists: False",
+        "Manual Schema Path: src/api/schemas.py",
+        f"Generated Schema Path: {OUT}",
+        "Backup Enabled: True",
+        "Auto Merge: False",
+        "Models Found: 2",
+        "Generated Schema State: missing",
+        "Backups: 0",
+    ]:
+        assert line in result.out.splitlines()
+    assert 'models = ["shopmodels"]  (pyproject.toml [tool.schema-sync])' in result.out
+    assert "max_backups = 10  (default)" in result.out
+
+
+def test_status_states_and_json(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.run("sync")
+    data = json.loads(project.run("status", "--json").out)
+    assert data["state"] == "in sync" and data["models_found"] == 2
+    assert data["generated_schema_exists"] is True and data["last_sync"]
+    add_field(project, "extra")
+    assert json.loads(project.run("status", "--json").out)["state"] == "stale"
+    project.output.write_text(project.output.read_text() + "# edit\n")
+    assert json.loads(project.run("status", "--json").out)["state"] == "hand-edited"
+    monkeypatch.setenv("SCHEMA_SYNC_MAX_BACKUPS", "3")
+    data = json.loads(project.run("status", "--json").out)
+    assert data["settings"]["max_backups"] == {"value": 3, "source": "environment"}
+
+
+def test_status_when_models_do_not_import(project: Project) -> None:
+    project.run("sync")
+    project.write("shopmodels.py", "raise RuntimeError('broken models')\n")
+    result = project.run("status")
+    assert result.code == 2
+    assert "Models Import Error: cannot import models module 'shopmodels'" in result.out
+    assert "Generated Schema State: unknown" in result.out
+    assert json.loads(project.run("status", "--json").out)["error"]
+
+
+# --- validate -----------------------------------------------------------------------
+
+
+MANUAL = """
+from pydantic import field_validator
+
+from api.schemas_generated import BookCreate as Base, AuthorResponse
+
+
+class BookCreate(Base):
+    @field_validator("title")
+    @classmethod
+    def no_empty(cls, v: str) -> str:
+        return v.strip()
+"""
+
+
+def test_validate_all_pass(project: Project) -> None:
+    project.run("sync")
+    project.write("api/__init__.py", "")
+    project.write("src/api/schemas.py", MANUAL)
+    result = project.run("validate")
+    assert result.code == 0, result.out
+    assert "all checks passed" in result.out
+    assert "ok   src/api/schemas.py: names imported from the generated module exist" in result.out
+
+
+def test_validate_failures_one_line_each(project: Project) -> None:
+    project.run("sync")
+    project.write("api/__init__.py", "")
+    project.write("src/api/schemas.py", MANUAL.replace("AuthorResponse", "AuthorGone"))
+    add_field(project, "late")
+    result = project.run("validate")
+    assert result.code == 1
+    fails = [line for line in result.out.splitlines() if line.startswith("FAIL")]
+    assert any("is in sync with the models (stale)" in f for f in fails)
+    assert any("missing: api.schemas_generated.AuthorGone" in f for f in fails)
+    assert any("src/api/schemas.py imports" in f for f in fails)
+
+
+def test_validate_reports_exposed_sensitive_field(project: Project) -> None:
+    project.run("sync")
+    text = project.output.read_text().replace(
+        "class AuthorResponse(BaseModel):",
+        "class AuthorResponse(BaseModel):\n    password: str = ''\n",
+    )
+    project.output.write_text(text)
+    result = project.run("validate")
+    assert result.code == 1
+    assert (
+        "FAIL no Response exposes a sensitive field (exposed: AuthorResponse.password)"
+        in result.out
+    )
+
+
+def test_validate_missing_file(project: Project) -> None:
+    result = project.run("validate")
+    assert result.code == 1 and f"FAIL {OUT} exists" in result.out
+
+
+# --- auto_merge ----------------------------------------------------------------------
+
+
+def test_auto_merge_block(project: Project) -> None:
+    project.write(
+        "pyproject.toml",
+        project.read("pyproject.toml") + 'auto_merge = true\nmanual_schema = "api/schemas.py"\n',
+    )
+    project.write("api/__init__.py", "")
+    own = MANUAL.replace("from api.schemas_generated import", "from .schemas_generated import")
+    project.write("api/schemas.py", own)
+    original = project.read("api/schemas.py")
+    result = project.run("sync")
+    assert result.code == 0 and "api/schemas.py" in result.out
+    text = project.read("api/schemas.py")
+    assert text.startswith(original.rstrip("\n"))  # the hand-written part is untouched
+    block = text[text.index(BEGIN) : text.index(END)]
+    assert "from . import schemas_generated as _generated" in block
+    assert "AuthorCreate = _generated.AuthorCreate" in block
+    assert "BookCreate =" not in block  # defined by the module itself
+    assert "AuthorResponse =" not in block  # already imported by the module
+    # the block is kept up to date, the rest still untouched
+    add_field(project, "extra")
+    assert project.run("sync").code == 0
+    assert project.read("api/schemas.py") == text
+    project.write(
+        "api/schemas.py",
+        project.read("api/schemas.py").replace("class BookCreate(Base)", "class BookCreate2(Base)"),
+    )
+    project.run("sync")
+    assert "BookCreate = _generated.BookCreate" in project.read("api/schemas.py")
+    assert project.run("--check").code == 0
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", "from api.schemas import AuthorCreate, BookCreate2, BookResponse"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_auto_merge_creates_missing_manual_module(project: Project) -> None:
+    project.write(
+        "pyproject.toml",
+        project.read("pyproject.toml") + 'auto_merge = true\nmanual_schema = "api/schemas.py"\n',
+    )
+    assert project.run("sync").code == 0
+    text = project.read("api/schemas.py")
+    assert BEGIN in text and "from api import schemas_generated as _generated" in text
+
+
+# --- the lock ------------------------------------------------------------------------
+
+
+def _hold_lock(state_dir: str, ready: multiprocessing.synchronize.Event, seconds: float) -> None:
+    with files.project_lock(Path(state_dir)):
+        ready.set()
+        time.sleep(seconds)
+
+
+def test_lock_waits_for_the_other_run(project: Project) -> None:
+    project.run("sync")
+    add_field(project, "extra")
+    ready = multiprocessing.get_context("fork").Event()
+    holder = multiprocessing.get_context("fork").Process(
+        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 1.5)
+    )
+    holder.start()
+    assert ready.wait(10)
+    result = project.run("sync")
+    holder.join()
+    assert result.code == 0
+    assert "waiting for another schema-sync-hook run to finish" in result.out
+    assert "extra:" in project.output.read_text()
+
+
+def test_lock_of_a_killed_process_does_not_block(project: Project) -> None:
+    ready = multiprocessing.get_context("fork").Event()
+    holder = multiprocessing.get_context("fork").Process(
+        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 60)
+    )
+    holder.start()
+    assert ready.wait(10)
+    os.kill(holder.pid, 9)
+    holder.join()
+    assert (project.root / ".schema_sync" / "lock").exists()  # the file stays, the lock does not
+    started = time.monotonic()
+    assert project.run("sync").code == 0
+    assert time.monotonic() - started < 30
+
+
+def test_lock_gives_up_with_a_clear_message(tmp_path: Path) -> None:
+    ready = multiprocessing.get_context("fork").Event()
+    holder = multiprocessing.get_context("fork").Process(
+        target=_hold_lock, args=(str(tmp_path), ready, 5)
+    )
+    holder.start()
+    assert ready.wait(10)
+    from schema_sync_hook.errors import UserError
+
+    with pytest.raises(UserError, match="another schema-sync-hook run holds"):
+        with files.project_lock(tmp_path, timeout=0.3):
+            pass
+    holder.kill()
+    holder.join()
