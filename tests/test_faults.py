@@ -85,7 +85,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(project: Project) -> None:
     proc = spawn(project, "sync")
     time.sleep(0.15)  # inside start-up / model import, before any write
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the run finished before the interrupt arrived")
     assert proc.returncode == 130, err

@@ -372,8 +372,10 @@ def test_lock_gives_up_with_a_clear_message(tmp_path: Path) -> None:
     assert ready.wait(10)
     from schema_sync_hook.errors import UserError
 
-    with pytest.raises(UserError, match="another schema-sync-hook run holds"):
-        with files.project_lock(tmp_path, timeout=0.3):
-            pass
+    with (
+        pytest.raises(UserError, match="another schema-sync-hook run holds"),
+        files.project_lock(tmp_path, timeout=0.3),
+    ):
+        pass
     holder.kill()
     holder.join()
