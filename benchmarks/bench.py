@@ -1,0 +1,266 @@
+"""Speed and memory of schema-sync-hook, each figure against a baseline from the same run.
+
+    python benchmarks/bench.py                  # N = 15, 200, 1000, 2000; 5 runs each
+    python benchmarks/bench.py --sizes 15 200 --runs 3 --markdown docs/benchmarks.md
+
+Every measurement is a fresh process (what a pre-commit hook or a CI step pays),
+timed with perf_counter and reported as the median; peak memory is the child's
+maximum resident set size. Rows:
+
+- hook, nothing changed (answered from the cache)  vs  ``python -c pass``
+- full generation (``--check --no-cache``)         vs  import + ``Tortoise.init_models``
+- the same                                         vs  ``pydantic_model_creator`` x 3 variants
+- watch latency, saved model file -> file on disk  vs  the debounce setting
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+MODELS_PER_MODULE = 25
+
+ENUMS = """
+from enum import Enum, IntEnum
+
+
+class Status(str, Enum):
+    NEW = "new"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Level(IntEnum):
+    LOW = 1
+    HIGH = 2
+"""
+
+
+def model_source(index: int, first_in_module: bool) -> str:
+    fk = (
+        ""
+        if first_in_module
+        else (
+            f'    parent = fields.ForeignKeyField("models.M{index - 1}", related_name="children_{index}")\n'
+        )
+    )
+    return (
+        textwrap.dedent(f'''
+
+    class M{index}(models.Model):
+        """Synthetic model number {index}."""
+
+        id = fields.IntField(primary_key=True)
+        name = fields.CharField(max_length=120, description="Name of {index}")
+        code = fields.CharField(max_length=20, unique=True, validators=[MinLengthValidator(2)])
+        amount = fields.DecimalField(max_digits=10, decimal_places=2, default=0)
+        count = fields.IntField(default=0, validators=[MinValueValidator(0)])
+        ratio = fields.FloatField(null=True)
+        active = fields.BooleanField(default=True)
+        notes = fields.TextField(null=True)
+        status = fields.CharEnumField(Status, default=Status.NEW)
+        level = fields.IntEnumField(Level, null=True)
+        data = fields.JSONField(default=dict)
+        created_at = fields.DatetimeField(auto_now_add=True)
+        updated_at = fields.DatetimeField(auto_now=True)
+    ''')
+        + fk
+    )
+
+
+def build_project(root: Path, n: int) -> None:
+    package = root / "bench_models"
+    package.mkdir(parents=True)
+    (package / "enums.py").write_text(ENUMS)
+    names = []
+    for start in range(0, n, MODELS_PER_MODULE):
+        module = f"part{start // MODELS_PER_MODULE:03d}"
+        names.append(module)
+        body = [
+            "from tortoise import fields, models\n",
+            "from tortoise.validators import MinLengthValidator, MinValueValidator\n\n",
+            "from .enums import Level, Status\n",
+        ]
+        for i in range(start, min(start + MODELS_PER_MODULE, n)):
+            body.append(model_source(i, i == start))
+        (package / f"{module}.py").write_text("".join(body))
+    (package / "__init__.py").write_text(
+        "".join(f"from .{m} import *  # noqa: F403\n" for m in names)
+    )
+    (root / "pyproject.toml").write_text(
+        '[tool.schema-sync]\nmodels = ["bench_models"]\noutput = "api/schemas_generated.py"\n'
+    )
+
+
+INIT_ONLY = (
+    "import sys; sys.path.insert(0, '.'); from tortoise import Tortoise; "
+    "Tortoise.init_models(['bench_models'], 'models')"
+)
+CREATOR = (
+    "import sys; sys.path.insert(0, '.'); from tortoise import Tortoise; "
+    "Tortoise.init_models(['bench_models'], 'models'); "
+    "from tortoise.contrib.pydantic import pydantic_model_creator as c; "
+    "import bench_models as b; "
+    "[(c(m, name=m.__name__ + 'Response'), c(m, name=m.__name__ + 'Create', exclude_readonly=True),"
+    " c(m, name=m.__name__ + 'Update', exclude_readonly=True, optional=tuple(m._meta.fields_map)))"
+    " for m in list(vars(b).values()) if isinstance(m, type) and hasattr(m, '_meta')]"
+)
+
+# Runs a command and prints its wall time and its peak RSS (KiB) on one line.
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "p = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, "
+    "stderr=subprocess.PIPE); dt = time.perf_counter() - t; "
+    "sys.stderr.write(p.stderr.decode()[-2000:] if p.returncode not in (0, 1) else ''); "
+    "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)"
+)
+
+
+def measure(cwd: Path, command: list[str], runs: int) -> tuple[float, float]:
+    """Median seconds and median peak RSS (MiB) of ``command`` over ``runs`` processes."""
+    times, peaks = [], []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(cwd), *command],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds, rss, code = out.stdout.split()
+        if int(code) not in (0, 1):
+            raise SystemExit(f"{command} failed: {out.stderr}")
+        times.append(float(seconds))
+        peaks.append(int(rss) / 1024)
+    return statistics.median(times), statistics.median(peaks)
+
+
+def watch_latency(root: Path, debounce: float, runs: int) -> float:
+    """Median seconds from saving a model file to the regenerated file on disk."""
+    env = {**os.environ, "SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS": str(debounce)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schema_sync_hook", "--watch", "--root", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    output = root / "api" / "schemas_generated.py"
+    model = root / "bench_models" / "part000.py"
+    original = model.read_text()
+    samples = []
+    try:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if "Watching" in line:
+                break
+        for i in range(runs):
+            before = output.read_bytes()
+            model.write_text(
+                original
+                + f"\n\nclass Extra{i}(models.Model):\n    id = fields.IntField(primary_key=True)\n"
+            )
+            saved = time.perf_counter()
+            while output.read_bytes() == before:
+                if time.perf_counter() - saved > 60:
+                    raise SystemExit("watch did not regenerate within 60 s")
+                time.sleep(0.01)
+            samples.append(time.perf_counter() - saved)
+            time.sleep(debounce + 0.5)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        model.write_text(original)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[15, 200, 1000, 2000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--debounce", type=float, default=2.0)
+    parser.add_argument("--markdown", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+
+    tool = [sys.executable, "-m", "schema_sync_hook"]
+    rows = []
+    full_times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        bare, bare_mem = measure(Path(tmp), [sys.executable, "-c", "pass"], args.runs)
+        for n in args.sizes:
+            root = Path(tmp) / f"n{n}"
+            build_project(root, n)
+            subprocess.run([*tool, "sync", "-q", "--root", str(root)], check=True)
+            subprocess.run([*tool, "-q", "--root", str(root)], check=True)  # fills the cache
+            hook, hook_mem = measure(root, [*tool, "--root", str(root)], args.runs)
+            full, full_mem = measure(
+                root, [*tool, "--check", "--no-cache", "--root", str(root)], args.runs
+            )
+            init, init_mem = measure(root, [sys.executable, "-c", INIT_ONLY], args.runs)
+            creator, creator_mem = measure(
+                root, [sys.executable, "-c", CREATOR], max(1, args.runs // 2)
+            )
+            full_times[n] = full
+            rows.append(
+                (
+                    n,
+                    bare,
+                    hook,
+                    init,
+                    full,
+                    creator,
+                    bare_mem,
+                    hook_mem,
+                    init_mem,
+                    full_mem,
+                    creator_mem,
+                )
+            )
+            print(
+                f"N={n}: hook {hook * 1000:.0f} ms (bare {bare * 1000:.0f} ms), full {full:.2f} s "
+                f"(init {init:.2f} s, creator {creator:.2f} s)",
+                file=sys.stderr,
+            )
+        latency_root = Path(tmp) / "watch"
+        build_project(latency_root, 15)
+        subprocess.run([*tool, "sync", "-q", "--root", str(latency_root)], check=True)
+        latency = watch_latency(latency_root, args.debounce, max(3, args.runs))
+
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}; medians of {args.runs} fresh processes.",
+        "",
+        "| N models | hook, nothing changed | vs `python -c pass` | full generation | vs import + `init_models` | vs `pydantic_model_creator` x3 | peak RSS: full / init / creator |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, bare, hook, init, full, creator, _bm, _hm, init_mem, full_mem, creator_mem in rows:
+        lines.append(
+            f"| {n} | {hook * 1000:.0f} ms | {hook / bare:.2f}x ({bare * 1000:.0f} ms) | {full:.2f} s "
+            f"| {full / init:.2f}x ({init:.2f} s) | {full / creator:.2f}x ({creator:.2f} s) "
+            f"| {full_mem:.0f} / {init_mem:.0f} / {creator_mem:.0f} MiB ({full_mem / init_mem:.2f}x) |"
+        )
+    if 200 in full_times and 2000 in full_times:
+        lines += [
+            "",
+            f"Scaling: 2000 models take {full_times[2000] / full_times[200]:.2f}x the time of 200.",
+        ]
+    lines += [
+        "",
+        f"Watch latency (15 models, debounce {args.debounce:.1f} s): "
+        f"{latency:.2f} s from save to file on disk, debounce + {latency - args.debounce:.2f} s.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
