@@ -1,0 +1,189 @@
+"""The hook as users meet it: the real pre-commit program and real git commits.
+
+The hook repository is a throwaway git repo holding this checkout's code,
+referenced by local path and commit; PRE_COMMIT_HOME is a session temp folder,
+so pre-commit builds the hook's virtualenv (from the package registry) once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SIMPLE_MODELS
+
+pytestmark = pytest.mark.slow
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+OUT = "api/schemas_generated.py"
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("home")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SCHEMA_SYNC_", "GIT_"))}
+    environ.update(GIT_ENV)
+    environ["HOME"] = str(home)
+    environ["PRE_COMMIT_HOME"] = os.environ.get("PRE_COMMIT_HOME") or str(home / "pre-commit")
+    environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environ.get("PATH", "")])
+    environ["NO_COLOR"] = "1"
+    return environ
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
+    """A git repo with this checkout's code, as users would reference the real one."""
+    repo = tmp_path_factory.mktemp("hook-repo")
+    for name in ("hook", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy(source, repo / name)
+    run(["git", "init", "-q", "-b", "main"], repo, env)
+    run(["git", "add", "-A"], repo, env)
+    run(["git", "commit", "-qm", "hook"], repo, env)
+    sha = run(["git", "rev-parse", "HEAD"], repo, env).stdout.strip()
+    return repo, sha
+
+
+def make_consumer(root: Path, hook: tuple[Path, str], env: dict[str, str], hook_ids: list[str]) -> Path:
+    root.mkdir()
+    (root / "shopmodels.py").write_text(textwrap.dedent(SIMPLE_MODELS).lstrip())
+    (root / "pyproject.toml").write_text(
+        '[tool.schema-sync]\nmodels = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+    )
+    hooks = "\n".join(f"      - id: {h}" for h in hook_ids)
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook[0]}\n    rev: {hook[1]}\n    hooks:\n{hooks}\n"
+    )
+    (root / "README.md").write_text("consumer\n")
+    run(["git", "init", "-q", "-b", "main"], root, env)
+    run([sys.executable, "-m", "pre_commit", "install"], root, env)
+    return root
+
+
+def commit(root: Path, env: dict[str, str], message: str = "change") -> subprocess.CompletedProcess[str]:
+    """git commit; pre-commit's output (on stdout or stderr) is returned as stdout."""
+    proc = run(["git", "commit", "-m", message], root, env, check=False)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout + proc.stderr, "")
+
+
+def add_isbn(root: Path) -> None:
+    models = root / "shopmodels.py"
+    models.write_text(
+        models.read_text().replace(
+            "    pages =", "    isbn = fields.CharField(max_length=13, null=True)\n    pages =", 1
+        )
+    )
+
+
+def test_manifest_is_valid(env: dict[str, str]) -> None:
+    result = run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")], REPO, env)
+    assert result.returncode == 0
+
+
+def test_commit_flow(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync"])
+    generated = root / OUT
+
+    # 1. First commit: the generated file does not exist yet -> created, commit fails.
+    run(["git", "add", "-A"], root, env)
+    first = commit(root, env, "models")
+    assert first.returncode != 0, first.stdout
+    assert f"created {OUT}" in first.stdout
+    assert generated.is_file()
+    run(["git", "add", OUT], root, env)
+    second = commit(root, env, "models and schemas")
+    assert second.returncode == 0, second.stdout + second.stderr
+
+    # 2. A clean commit passes, and says nothing about schemas.
+    (root / "README.md").write_text("consumer, edited\n")
+    run(["git", "add", "README.md"], root, env)
+    clean = commit(root, env, "docs")
+    assert clean.returncode == 0, clean.stdout
+
+    # 3. A model change: the commit fails, the file is rewritten, a backup kept.
+    add_isbn(root)
+    run(["git", "add", "shopmodels.py"], root, env)
+    drift = commit(root, env, "isbn")
+    assert drift.returncode != 0
+    assert f"updated {OUT}; models changed: Book (isbn)" in drift.stdout
+    assert "isbn: str | None" in generated.read_text()
+    backups = list((root / ".schema_sync" / "backups").iterdir())
+    assert len(backups) == 1
+    status = run(["git", "status", "--porcelain"], root, env).stdout.splitlines()
+    assert sorted(status) == [f" M {OUT}", "M  shopmodels.py"]  # only the schemas, unstaged
+    run(["git", "add", OUT], root, env)
+    again = commit(root, env, "isbn with schemas")
+    assert again.returncode == 0, again.stdout
+    assert run(["git", "status", "--porcelain"], root, env).stdout == ""  # .schema_sync ignores itself
+
+
+def test_unstaged_edits_are_not_used(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync"])
+    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
+    run(["git", "add", "-A"], root, env)
+    assert commit(root, env, "start").returncode == 0
+    add_isbn(root)
+    run(["git", "add", "shopmodels.py"], root, env)  # staged: isbn
+    models = root / "shopmodels.py"
+    models.write_text(models.read_text().replace(
+        "    pages =", "    unstaged_only = fields.IntField(null=True)\n    pages =", 1))
+    result = commit(root, env, "isbn")
+    assert result.returncode != 0
+    generated = (root / OUT).read_text()
+    assert "isbn:" in generated  # from the staged content
+    assert "unstaged_only" not in generated  # pre-commit stashed the unstaged edit
+    assert "unstaged_only" in models.read_text()  # and gave it back
+
+
+def test_check_hook_never_writes(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync-check"])
+    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
+    shutil.rmtree(root / ".schema_sync")
+    run(["git", "add", "-A"], root, env)
+    assert commit(root, env, "start").returncode == 0
+    add_isbn(root)
+    run(["git", "add", "shopmodels.py"], root, env)
+    before = (root / OUT).read_bytes()
+    result = commit(root, env, "isbn")
+    assert result.returncode != 0
+    assert f"--- a/{OUT}" in result.stdout and "+    isbn: str | None" in result.stdout
+    assert "run 'schema-sync-hook sync'" in result.stdout
+    assert (root / OUT).read_bytes() == before
+    assert not (root / ".schema_sync").exists()
+
+
+def test_run_all_files_as_a_ci_step(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync-check"])
+    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
+    run(["git", "add", "-A"], root, env)
+    assert commit(root, env, "start").returncode == 0
+    ok = run([sys.executable, "-m", "pre_commit", "run", "--all-files"], root, env, check=False)
+    assert ok.returncode == 0, ok.stdout
+    add_isbn(root)
+    run(["git", "commit", "-qam", "isbn without schemas", "--no-verify"], root, env)
+    ci = run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"], root, env, check=False)
+    assert ci.returncode == 1
+    assert "schema-sync-check" in ci.stdout and "Failed" in ci.stdout
+    assert f"+++ b/{OUT}" in ci.stdout and "Book (isbn)" in ci.stdout
