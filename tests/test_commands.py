@@ -301,11 +301,17 @@ def test_console_script_and_module(project: Project) -> None:
 def test_colour_only_when_asked_or_on_a_terminal(project: Project) -> None:
     project.run("sync")
     text = project.read("shopmodels.py")
-    project.write("shopmodels.py", text.replace("    pages =", "    isbn = fields.IntField(null=True)\n    pages =", 1))
+    project.write(
+        "shopmodels.py",
+        text.replace("    pages =", "    isbn = fields.IntField(null=True)\n    pages =", 1),
+    )
     plain = project.run_process("--check")
     assert plain.code == 1 and "\033[" not in plain.out  # a pipe is not a terminal
     forced = project.run_process("--check", env={"FORCE_COLOR": "1"})
     assert "\033[32m+    isbn" in forced.out
-    for env, args in (({"FORCE_COLOR": "1", "NO_COLOR": "1"}, ()), ({"FORCE_COLOR": "1"}, ("--no-color",))):
+    for env, args in (
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, ()),
+        ({"FORCE_COLOR": "1"}, ("--no-color",)),
+    ):
         result = project.run_process("--check", *args, env=env)
         assert result.code == 1 and "\033[" not in result.out + result.err

@@ -30,7 +30,9 @@ GIT_ENV = {
 OUT = "api/schemas_generated.py"
 
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if check and proc.returncode != 0:
         raise AssertionError(f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
@@ -56,7 +58,9 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
     for name in ("hook", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         source = REPO / name
         if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            shutil.copytree(
+                source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            )
         else:
             shutil.copy(source, repo / name)
     run(["git", "init", "-q", "-b", "main"], repo, env)
@@ -66,7 +70,9 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
     return repo, sha
 
 
-def make_consumer(root: Path, hook: tuple[Path, str], env: dict[str, str], hook_ids: list[str]) -> Path:
+def make_consumer(
+    root: Path, hook: tuple[Path, str], env: dict[str, str], hook_ids: list[str]
+) -> Path:
     root.mkdir()
     (root / "shopmodels.py").write_text(textwrap.dedent(SIMPLE_MODELS).lstrip())
     (root / "pyproject.toml").write_text(
@@ -82,7 +88,9 @@ def make_consumer(root: Path, hook: tuple[Path, str], env: dict[str, str], hook_
     return root
 
 
-def commit(root: Path, env: dict[str, str], message: str = "change") -> subprocess.CompletedProcess[str]:
+def commit(
+    root: Path, env: dict[str, str], message: str = "change"
+) -> subprocess.CompletedProcess[str]:
     """git commit; pre-commit's output (on stdout or stderr) is returned as stdout."""
     proc = run(["git", "commit", "-m", message], root, env, check=False)
     return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout + proc.stderr, "")
@@ -98,7 +106,17 @@ def add_isbn(root: Path) -> None:
 
 
 def test_manifest_is_valid(env: dict[str, str]) -> None:
-    result = run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")], REPO, env)
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "validate-manifest",
+            str(REPO / ".pre-commit-hooks.yaml"),
+        ],
+        REPO,
+        env,
+    )
     assert result.returncode == 0
 
 
@@ -136,10 +154,14 @@ def test_commit_flow(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str,
     run(["git", "add", OUT], root, env)
     again = commit(root, env, "isbn with schemas")
     assert again.returncode == 0, again.stdout
-    assert run(["git", "status", "--porcelain"], root, env).stdout == ""  # .schema_sync ignores itself
+    assert (
+        run(["git", "status", "--porcelain"], root, env).stdout == ""
+    )  # .schema_sync ignores itself
 
 
-def test_unstaged_edits_are_not_used(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+def test_unstaged_edits_are_not_used(
+    tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
     root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync"])
     run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
     run(["git", "add", "-A"], root, env)
@@ -147,8 +169,11 @@ def test_unstaged_edits_are_not_used(tmp_path: Path, hook_repo: tuple[Path, str]
     add_isbn(root)
     run(["git", "add", "shopmodels.py"], root, env)  # staged: isbn
     models = root / "shopmodels.py"
-    models.write_text(models.read_text().replace(
-        "    pages =", "    unstaged_only = fields.IntField(null=True)\n    pages =", 1))
+    models.write_text(
+        models.read_text().replace(
+            "    pages =", "    unstaged_only = fields.IntField(null=True)\n    pages =", 1
+        )
+    )
     result = commit(root, env, "isbn")
     assert result.returncode != 0
     generated = (root / OUT).read_text()
@@ -157,7 +182,9 @@ def test_unstaged_edits_are_not_used(tmp_path: Path, hook_repo: tuple[Path, str]
     assert "unstaged_only" in models.read_text()  # and gave it back
 
 
-def test_check_hook_never_writes(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+def test_check_hook_never_writes(
+    tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
     root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync-check"])
     run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
     shutil.rmtree(root / ".schema_sync")
@@ -174,7 +201,9 @@ def test_check_hook_never_writes(tmp_path: Path, hook_repo: tuple[Path, str], en
     assert not (root / ".schema_sync").exists()
 
 
-def test_run_all_files_as_a_ci_step(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> None:
+def test_run_all_files_as_a_ci_step(
+    tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
     root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync-check"])
     run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
     run(["git", "add", "-A"], root, env)
@@ -183,7 +212,12 @@ def test_run_all_files_as_a_ci_step(tmp_path: Path, hook_repo: tuple[Path, str],
     assert ok.returncode == 0, ok.stdout
     add_isbn(root)
     run(["git", "commit", "-qam", "isbn without schemas", "--no-verify"], root, env)
-    ci = run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"], root, env, check=False)
+    ci = run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure"],
+        root,
+        env,
+        check=False,
+    )
     assert ci.returncode == 1
     assert "schema-sync-check" in ci.stdout and "Failed" in ci.stdout
     assert f"+++ b/{OUT}" in ci.stdout and "Book (isbn)" in ci.stdout

@@ -1,0 +1,299 @@
+"""The seed's daily flow with real processes: --watch on real file events, and the
+shop app under uvicorn on a real SQLite file. Waits are generous bounds, never
+timing assertions; the latency itself is measured in benchmarks/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import SHOP, Project
+
+pytestmark = pytest.mark.slow
+BOUND = 60.0
+
+
+class Logged:
+    """A subprocess whose combined output is collected line by line."""
+
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, predicate: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + BOUND
+        while not predicate():
+            if self.proc.poll() is not None and not predicate():
+                raise AssertionError(
+                    f"process ended ({self.proc.returncode}) before {what}:\n{self.text}"
+                )
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} within {BOUND:.0f}s:\n{self.text}")
+            time.sleep(0.05)
+
+    def wait_log(self, needle: str, count: int = 1) -> None:
+        self.wait_for(lambda: self.text.count(needle) >= count, repr(needle))
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self._reader.join(timeout=5)
+        return code
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHEMA_SYNC_")}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def watcher(project: Project) -> Iterator[Logged]:
+    project.run("sync")
+    proc = Logged(
+        [sys.executable, "-m", "schema_sync_hook", "--watch", "--root", str(project.root)],
+        project.root,
+        child_env(SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS="0.3"),
+    )
+    proc.wait_log("Watching")
+    yield proc
+    proc.stop(signal.SIGKILL)
+
+
+def edit(project: Project, old: str, new: str) -> None:
+    path = project.root / "shopmodels.py"
+    path.write_text(path.read_text().replace(old, new, 1))
+
+
+def test_watch_regenerates_survives_errors_and_stops_cleanly(
+    project: Project, watcher: Logged
+) -> None:
+    out = project.output
+    edit(
+        project, "    pages =", "    isbn = fields.CharField(max_length=13, null=True)\n    pages ="
+    )
+    watcher.wait_for(lambda: "isbn:" in out.read_text(), "regenerated file with isbn")
+    watcher.wait_log("Schemas written to: api/schemas_generated.py", 1)
+    for line in (
+        "Model file modified: shopmodels.py",
+        "Triggering schema regeneration after debounce period",
+        "Generating schemas for 2 models...",
+    ):
+        assert line in watcher.text
+
+    # A model file that does not import: one error logged, still watching.
+    edit(project, "class Book(models.Model):", "class Book(models.Model:")
+    watcher.wait_log("Schema regeneration failed: cannot import models module 'shopmodels'")
+    assert watcher.proc.poll() is None
+    assert "isbn:" in out.read_text()  # the last good file stays
+
+    # The next good save recovers.
+    edit(project, "class Book(models.Model:", "class Book(models.Model):")
+    edit(
+        project,
+        "    pages =",
+        "    subtitle = fields.CharField(max_length=50, null=True)\n    pages =",
+    )
+    watcher.wait_for(lambda: "subtitle:" in out.read_text(), "recovery after the syntax error")
+
+    # Its own output, backups and editor temp files do not trigger anything.
+    watcher.wait_log("Schemas written to:", 2)
+    triggers = watcher.text.count("Triggering schema regeneration")
+    (project.root / ".shopmodels.py.swp").write_text("x")
+    (project.root / "shopmodels.py~").write_text("x")
+    out.write_text(out.read_text())
+    time.sleep(1.5)  # several debounce periods: nothing may happen
+    assert watcher.text.count("Triggering schema regeneration") == triggers
+
+    assert watcher.stop(signal.SIGINT) == 0
+    assert "Stopped watching" in watcher.text
+    assert "Traceback" not in watcher.text
+
+
+def test_watch_without_watchdog_is_a_clear_error(project: Project, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "watchdog.py").write_text("raise ImportError('watchdog is not installed')\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "schema_sync_hook", "--watch", "--root", str(project.root)],
+        capture_output=True,
+        text=True,
+        env=child_env(PYTHONPATH=str(blocker)),
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "pip install 'schema-sync-hook[watch]'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Iterator[tuple[str, Path, Logged]]:
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    port = free_port()
+    app = Logged(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "src.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        root,
+        child_env(SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS="0.3"),
+    )
+    app.wait_log("Application startup complete")
+    yield f"http://127.0.0.1:{port}", root, app
+    app.stop(signal.SIGTERM)
+
+
+def test_app_crud_with_generated_schemas(shop: tuple[str, Path, Logged]) -> None:
+    base, root, app = shop
+    for line in (
+        "Running automatic schema synchronization...",
+        "Generating schemas for 15 models...",
+        "Schema synchronization completed successfully",
+        "Starting file watcher for automatic schema regeneration...",
+    ):
+        assert line in app.text
+    with httpx.Client(base_url=base, timeout=30) as client:
+        category = client.post("/categories", json={"name": "Books", "slug": "books"})
+        assert category.status_code == 201, category.text
+        cat = category.json()
+        assert cat["parent_id"] is None and cat["is_visible"] is True and "created_at" in cat
+
+        product = client.post(
+            "/products",
+            json={"sku": "BK-001", "name": "Dune", "base_price": "9.99", "category_id": cat["id"]},
+        )
+        assert product.status_code == 201, product.text
+        body = product.json()
+        assert (
+            body["status"] == "draft" and body["attributes"] == {} and body["base_price"] == "9.99"
+        )
+
+        patched = client.patch(f"/products/{body['id']}", json={"name": "Dune Messiah"})
+        assert patched.status_code == 200 and patched.json()["sku"] == "BK-001"  # exclude_unset
+        assert client.get(f"/products/{body['id']}").json()["name"] == "Dune Messiah"
+        assert [p["name"] for p in client.get("/products").json()] == ["Dune Messiah"]
+
+        null_name = client.patch(f"/products/{body['id']}", json={"name": None})
+        assert null_name.status_code == 422
+        assert null_name.json()["detail"][0]["loc"] == ["body", "name"]
+
+        missing = client.post(
+            "/products", json={"sku": "X-1", "name": "No price", "category_id": 1}
+        )
+        assert missing.status_code == 422
+        assert ["body", "base_price"] in [d["loc"] for d in missing.json()["detail"]]
+
+        forbidden = client.post(
+            "/products",
+            json={"sku": "X-2", "name": "forbidden fruit", "base_price": 1, "category_id": 1},
+        )
+        assert forbidden.status_code == 422 and "forbidden word" in forbidden.text  # schemas.py
+
+        customer = client.post(
+            "/customers",
+            json={"email": "a@example.com", "full_name": "Ada", "password_hash": "x" * 60},
+        )
+        assert customer.status_code == 201 and "password_hash" not in customer.json()
+
+    db = sqlite3.connect(root / "db.sqlite3")
+    try:
+        rows = db.execute("SELECT sku, name, base_price, status FROM product").fetchall()
+        assert rows == [("BK-001", "Dune Messiah", "9.99", "draft")]
+        assert db.execute("SELECT password_hash FROM customer").fetchone() == ("x" * 60,)
+    finally:
+        db.close()
+
+
+def test_app_startup_watcher_regenerates(shop: tuple[str, Path, Logged]) -> None:
+    _, root, app = shop
+    models = root / "src/database/models/catalog.py"
+    models.write_text(
+        models.read_text().replace(
+            "    name = fields.CharField(max_length=50, unique=True)",
+            "    name = fields.CharField(max_length=50, unique=True)\n    color = fields.CharField(max_length=20, null=True)",
+        )
+    )
+    generated = root / "src/api/schemas_generated.py"
+    app.wait_for(
+        lambda: "color: str | None" in generated.read_text(), "regeneration from the app's watcher"
+    )
+    app.wait_log("Schemas written to: src/api/schemas_generated.py")
+    app.stop(signal.SIGTERM)  # uvicorn re-raises SIGTERM after a graceful shutdown
+    assert "Application shutdown complete" in app.text
+    assert "Stopped file watcher" in app.text
+
+
+def test_app_production_turns_sync_and_watch_off(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    generated = root / "src/api/schemas_generated.py"
+    generated.write_text(generated.read_text())  # same bytes
+    script = (
+        "import asyncio, logging, sys\n"
+        "logging.basicConfig(level=logging.INFO, format='%(levelname)s - %(message)s')\n"
+        "from schema_sync_hook.startup import schema_sync\n"
+        "async def main():\n"
+        "    async with schema_sync(root=__import__('pathlib').Path('.')) as w:\n"
+        "        print('watcher', w)\n"
+        "asyncio.run(main())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=child_env(SCHEMA_SYNC_ENVIRONMENT="production"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "watcher None" in result.stdout
+    assert "off in production" in result.stderr
+    assert "Running automatic schema synchronization" not in result.stderr
+    assert not (root / ".schema_sync").exists()
