@@ -255,7 +255,8 @@ def test_app_startup_watcher_regenerates(shop: tuple[str, Path, Logged]) -> None
     models.write_text(
         models.read_text().replace(
             "    name = fields.CharField(max_length=50, unique=True)",
-            "    name = fields.CharField(max_length=50, unique=True)\n    color = fields.CharField(max_length=20, null=True)",
+            "    name = fields.CharField(max_length=50, unique=True)\n"
+            "    color = fields.CharField(max_length=20, null=True)",
         )
     )
     generated = root / "src/api/schemas_generated.py"
