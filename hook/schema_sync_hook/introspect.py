@@ -16,6 +16,7 @@ import inspect
 import re
 import sys
 import traceback
+import typing
 import uuid
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -289,6 +290,36 @@ def _describe_field(
     )
 
 
+_ARRAY_ELEMENTS: dict[str, Any] = {
+    "INT": int,
+    "INTEGER": int,
+    "SMALLINT": int,
+    "BIGINT": int,
+    "SERIAL": int,
+    "TEXT": str,
+    "VARCHAR": str,
+    "CHAR": str,
+    "CHARACTER VARYING": str,
+    "CITEXT": str,
+    "BOOL": bool,
+    "BOOLEAN": bool,
+    "REAL": float,
+    "FLOAT": float,
+    "FLOAT4": float,
+    "FLOAT8": float,
+    "DOUBLE PRECISION": float,
+    "NUMERIC": decimal.Decimal,
+    "DECIMAL": decimal.Decimal,
+    "UUID": uuid.UUID,
+    "DATE": datetime.date,
+    "TIME": datetime.time,
+    "TIMESTAMP": datetime.datetime,
+    "TIMESTAMPTZ": datetime.datetime,
+}
+# Field classes without a Python type of their own, and what they carry in the API.
+_BUILTIN_OVERRIDES = {"GeometryField": TypeRef("builtins", "str")}  # WKT text
+
+
 def _field_type(
     model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, str]
 ) -> tuple[str, TypeRef | None]:
@@ -300,16 +331,47 @@ def _field_type(
     if isinstance(enum_type, type) and issubclass(enum_type, enum.Enum):
         return "enum", _ref(enum_type)
     if isinstance(field, fields.JSONField):
-        return "json", None
+        return "json", _json_type(model, name, field)
+    element_type = getattr(field, "element_type", None)
+    if isinstance(element_type, str) and field.field_type is list:  # postgres ArrayField
+        base = element_type.split("(")[0].strip().upper()
+        if base in _ARRAY_ELEMENTS:
+            return "array", _SCALARS[_ARRAY_ELEMENTS[base]]
+        raise _unknown_type(model, name, f"ArrayField of {element_type}")
+    if type(field).__name__ in _BUILTIN_OVERRIDES:
+        return "scalar", _BUILTIN_OVERRIDES[type(field).__name__]
     python_type = field.field_type
     if python_type in _SCALARS:
         return "scalar", _SCALARS[python_type]
-    raise UserError(
-        f"{model.__name__}.{name}: no schema type for {type(field).__name__}"
-        f" (python type {python_type!r})",
-        f'map it in [tool.schema-sync] type_overrides, e.g. "{model.__name__}.{name}"'
+    if isinstance(python_type, type) and _importable(python_type) is not None:
+        return "scalar", _ref(python_type)  # a custom field's own Python type
+    raise _unknown_type(model, name, f"{type(field).__name__} (python type {python_type!r})")
+
+
+def _unknown_type(model: type[Model], name: str, what: str) -> UserError:
+    return UserError(
+        f"{model.__name__}.{name}: no schema type for {what}",
+        f'map it under [tool.schema-sync] type_overrides, e.g. "{model.__name__}.{name}"'
         ' = "builtins.str"',
     )
+
+
+def _json_type(model: type[Model], name: str, field: fields.Field[Any]) -> TypeRef | None:
+    """The class a JSONField holds: its ``field_type=``, or ``JSONField[X]`` annotation."""
+    candidates = [getattr(field, "field_type", None)]
+    for klass in model.__mro__:
+        annotation = getattr(klass, "__annotations__", {}).get(name)
+        args = typing.get_args(annotation) if annotation is not None else ()
+        if args:
+            candidates.append(args[0])
+    for candidate in candidates:
+        if (
+            isinstance(candidate, type)
+            and candidate not in (dict, list)
+            and _importable(candidate) is not None
+        ):
+            return _ref(candidate)
+    return None
 
 
 def _ref(obj: Any) -> TypeRef:
@@ -321,11 +383,14 @@ def _constraints(
 ) -> tuple[tuple[tuple[str, int | str | decimal.Decimal], ...], tuple[str, ...]]:
     found: dict[str, Any] = {}
     notes: list[str] = []
-    if kind not in {"enum", "json"}:
-        for key in ("ge", "le", "max_length", "min_length"):
-            value = field.constraints.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                found[key] = value
+    python_type = field.field_type
+    sized = kind == "scalar" and python_type in (str, bytes)
+    numeric = kind == "scalar" and python_type in (int, float, decimal.Decimal)
+    for key in ("ge", "le", "max_length", "min_length"):
+        value = field.constraints.get(key)
+        allowed = numeric if key in ("ge", "le") else sized
+        if allowed and isinstance(value, int) and not isinstance(value, bool):
+            found[key] = value
     if isinstance(field, fields.DecimalField):
         found["max_digits"] = field.max_digits
         found["decimal_places"] = field.decimal_places
@@ -334,16 +399,16 @@ def _constraints(
         found[key] = pick(found[key], value) if key in found else value
 
     for validator in getattr(field, "validators", ()):
-        if isinstance(validator, MinValueValidator):
+        if isinstance(validator, MinValueValidator) and numeric:
             tighten("ge", validator.min_value, max)
-        elif isinstance(validator, MaxValueValidator):
+        elif isinstance(validator, MaxValueValidator) and numeric:
             tighten("le", validator.max_value, min)
-        elif isinstance(validator, MinLengthValidator):
+        elif isinstance(validator, MinLengthValidator) and sized:
             tighten("min_length", validator.min_length, max)
         elif isinstance(validator, MaxLengthValidator):
-            if kind not in {"enum", "json"}:
+            if sized:
                 tighten("max_length", validator.max_length, min)
-        elif isinstance(validator, RegexValidator):
+        elif isinstance(validator, RegexValidator) and python_type is str and kind == "scalar":
             found["pattern"] = _anchored(validator.regex)
         else:
             notes.append(f"validator {_callable_name(validator)} is not carried over")

@@ -114,20 +114,27 @@ def call_statement(
     return [head, *(f"{inner}{arg}," for arg in args), f"{indent})"]
 
 
-def docstring(text: str, indent: str) -> list[str] | None:
-    """A docstring for ``text``, or None when the text cannot be one safely.
+def _doc_line(line: str) -> str:
+    """One docstring line: backslashes, non-printables and triple quotes escaped."""
+    out = []
+    for char in line.rstrip():
+        if char == "\\":
+            out.append("\\\\")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == " " or (char.isprintable() and not char.isspace()):
+            out.append(char)
+        else:
+            out.append(_escape_char(char))
+    text = "".join(out)
+    return text.replace('"', '\\"') if '""' in text or text.endswith('"') else text
 
-    Only plain text is made a docstring (no backslashes, quotes at the ends,
-    or characters a formatter would rewrite); the caller falls back otherwise.
-    """
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    if not lines or any(
-        "\\" in line or '"""' in line or not line.isprintable() or "\t" in line for line in lines
-    ):
-        return None
-    if lines[0].startswith(('"', " ")) or lines[-1].endswith('"'):
-        return None
-    if len(lines) == 1:
-        return [f'{indent}"""{lines[0]}"""']
-    body = [f"{indent}{line}" if line else "" for line in lines[1:]]
-    return [f'{indent}"""{lines[0]}', *body, f'{indent}"""']
+
+def docstring(summary: str, body: str | None, indent: str) -> list[str]:
+    """A class docstring: a one-line summary, then ``body`` (any text, kept exactly
+    up to trailing spaces) in the multi-line form black and ruff leave as it is."""
+    if not body:
+        return [f'{indent}"""{_doc_line(summary)}"""']
+    lines = [_doc_line(line) for line in body.strip("\n").splitlines()]
+    shown = [f"{indent}{line}" if line else "" for line in lines]
+    return [f'{indent}"""{_doc_line(summary)}', "", *shown, f'{indent}"""']

@@ -284,7 +284,7 @@ def _render_class(
         "Response": f"Schema for {words} response.",
     }[variant]
     lines = [f"class {model.name}{variant}({base}):"]
-    lines += pysource.docstring(summary, _INDENT) or []
+    lines += pysource.docstring(summary, model.doc, _INDENT)
     fields = _fields_for(model, variant, options)
     attributes = attribute_names(model.fields)
     config = ["from_attributes=True"] if variant == "Response" else []
