@@ -87,6 +87,8 @@ class ModelSpec:
     module: str
     doc: str | None
     fields: tuple[FieldSpec, ...]
+    # PydanticMeta.model_config entries carried over: literals or importable callables
+    config: tuple[tuple[str, bool | int | float | str | TypeRef], ...] = ()
 
 
 @dataclass(frozen=True)

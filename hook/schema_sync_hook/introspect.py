@@ -222,16 +222,22 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
     pydantic_meta = getattr(model, "PydanticMeta", None)
     include = tuple(getattr(pydantic_meta, "include", ()) or ())
     exclude = tuple(getattr(pydantic_meta, "exclude", ()) or ())
-    key_fields = {
-        meta.fields_map[name].source_field for name in (*meta.fk_fields, *meta.o2o_fields)
-    }
+    relations = {*meta.fk_fields, *meta.o2o_fields}
+    key_fields = {meta.fields_map[name].source_field for name in relations}
+
+    def visible(name: str) -> bool:
+        return not ((include and name not in include) or name in exclude)
+
     specs = []
     for name, field in meta.fields_map.items():
         if name in key_fields or name in meta.backward_fk_fields:
             continue
         if name in meta.backward_o2o_fields or name in meta.m2m_fields:
             continue
-        if (include and name not in include) or name in exclude:
+        # As Tortoise: excluding a relation keeps its raw <name>_id field, and the
+        # other way round; the API field <name>_id goes only when both are excluded.
+        raw = getattr(field, "source_field", None) if name in relations else None
+        if not (visible(name) or (raw is not None and visible(raw))):
             continue
         specs.append(_describe_field(model, name, field, overrides))
     return ModelSpec(
@@ -240,7 +246,44 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         module=model.__module__,
         doc=_model_doc(model),
         fields=tuple(specs),
+        config=_model_config(model, getattr(pydantic_meta, "model_config", None)),
     )
+
+
+# PydanticMeta.model_config keys carried to the generated classes (``title`` is not:
+# one title for Create, Update and Response would make their schemas collide).
+_CONFIG_KEYS = (
+    "alias_generator",
+    "populate_by_name",
+    "extra",
+    "str_strip_whitespace",
+    "str_to_lower",
+    "str_to_upper",
+    "use_enum_values",
+    "ser_json_timedelta",
+    "ser_json_bytes",
+)
+
+
+def _model_config(model: type[Model], config: Any) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(config, Mapping):
+        return ()
+    carried: list[tuple[str, bool | int | float | str | TypeRef]] = []
+    for key in _CONFIG_KEYS:
+        if key not in config:
+            continue
+        value = config[key]
+        if callable(value):
+            ref = _importable(value)
+            if ref is None:
+                raise UserError(
+                    f"{model.__name__}.PydanticMeta.model_config[{key!r}] is not importable",
+                    "define it at module level so the generated file can import it",
+                )
+            carried.append((key, ref))
+        elif isinstance(value, (bool, int, float, str)):
+            carried.append((key, value))
+    return tuple(carried)
 
 
 def _model_doc(model: type[Model]) -> str | None:
@@ -459,7 +502,9 @@ def _default(value: Any) -> Default | None:
     if isinstance(value, enum.Enum):
         return Default(value=EnumMember(_ref(type(value)), value.name))
     if callable(value):
-        return Default(factory=Factory(ref=_importable(value), shown=_callable_name(value)))
+        # An async default is awaited by Tortoise; a schema cannot call it: left to the model.
+        ref = None if inspect.iscoroutinefunction(value) else _importable(value)
+        return Default(factory=Factory(ref=ref, shown=_callable_name(value)))
     if isinstance(value, _LITERAL_TYPES):
         return Default(value=value)
     # Any other value (a date, a UUID, a list): not rendered; the model fills it in.

@@ -36,6 +36,7 @@ _ANY = TypeRef("typing", "Any")
 _ANNOTATED = TypeRef("typing", "Annotated")
 _TYPEVAR = TypeRef("typing", "TypeVar")
 _AFTER_VALIDATOR = TypeRef("pydantic", "AfterValidator")
+_SKIP_JSON_SCHEMA = TypeRef("pydantic.json_schema", "SkipJsonSchema")
 NOT_NULL = "_NotNull"
 _DECIMAL = TypeRef("decimal", "Decimal")
 _INDENT = "    "
@@ -149,7 +150,7 @@ def render_file(
 
 def with_header(body: str, modules: Sequence[str]) -> str:
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    first = HEADER.format(modules=", ".join(modules))
+    first = HEADER.format(modules=", ".join(dict.fromkeys(modules)))
     return f"{first}\n{HASH_PREFIX}{digest}\n{body}"
 
 
@@ -245,7 +246,7 @@ def _reserved_names(models: Sequence[ModelSpec]) -> set[str]:
 def _not_null_helper(imports: _Imports) -> list[str]:
     """``_NotNull[T]``: may be omitted (stays unset) but an explicit null is refused."""
     annotated, typevar = imports.use(_ANNOTATED), imports.use(_TYPEVAR)
-    after = imports.use(_AFTER_VALIDATOR)
+    after, skip = imports.use(_AFTER_VALIDATOR), imports.use(_SKIP_JSON_SCHEMA)
     return [
         f'_T = {typevar}("_T")',
         "",
@@ -256,8 +257,9 @@ def _not_null_helper(imports: _Imports) -> list[str]:
         f"{_INDENT}return value",
         "",
         "",
-        "# A field that may be left out but, when sent, must not be null.",
-        f"{NOT_NULL} = {annotated}[_T | None, {after}(_reject_null)]",
+        "# A field that may be left out but, when sent, must not be null (nor is",
+        "# null offered in the JSON schema).",
+        f"{NOT_NULL} = {annotated}[_T | {skip}[None], {after}(_reject_null)]",
     ]
 
 
@@ -288,10 +290,17 @@ def _render_class(
     fields = _fields_for(model, variant, options)
     attributes = attribute_names(model.fields)
     config = ["from_attributes=True"] if variant == "Response" else []
+    carried = dict(model.config)
     if any(attributes[f.name] != f.name for f in fields):
-        config.append("populate_by_name=True")
+        carried.setdefault("populate_by_name", True)
+    for key, value in carried.items():
+        shown = imports.use(value) if isinstance(value, TypeRef) else _literal(value, imports)
+        config.append(f"{key}={shown}")
     if config:
-        lines += ["", f"{_INDENT}model_config = {config_dict}({', '.join(config)})"]
+        lines += [""]
+        lines += pysource.call_statement(
+            _INDENT, "model_config", config_dict, config, options.line_length
+        )
     if fields:
         lines.append("")
     for spec in fields:
