@@ -35,8 +35,8 @@ _FIELD = TypeRef("pydantic", "Field")
 _ANY = TypeRef("typing", "Any")
 _ANNOTATED = TypeRef("typing", "Annotated")
 _TYPEVAR = TypeRef("typing", "TypeVar")
-_AFTER_VALIDATOR = TypeRef("pydantic", "AfterValidator")
-_SKIP_JSON_SCHEMA = TypeRef("pydantic.json_schema", "SkipJsonSchema")
+_BEFORE_VALIDATOR = TypeRef("pydantic", "BeforeValidator")
+_SCHEMA_HANDLER = TypeRef("pydantic", "GetJsonSchemaHandler")
 NOT_NULL = "_NotNull"
 _DECIMAL = TypeRef("decimal", "Decimal")
 _INDENT = "    "
@@ -204,7 +204,8 @@ class _Imports:
         groups: dict[int, dict[str, list[tuple[str, str]]]] = {0: {}, 1: {}, 2: {}}
         for ref, alias in self.chosen.items():
             top = ref.module.partition(".")[0]
-            group = 0 if top in sys.stdlib_module_names else 1 if top == "pydantic" else 2
+            third_party = top in ("pydantic", "pydantic_core")
+            group = 0 if top in sys.stdlib_module_names else 1 if third_party else 2
             groups[group].setdefault(ref.module, []).append((ref.qualname, alias))
         result = []
         for modules in groups.values():
@@ -240,26 +241,47 @@ def _reserved_names(models: Sequence[ModelSpec]) -> set[str]:
     names = {f.name for m in models for f in m.fields}
     names |= {f.name + "_" for m in models for f in m.fields}
     names |= {m.name + v for m in models for v in VARIANTS}
-    return names | {"_T", "_reject_null", NOT_NULL}
+    return names | {"_T", "_reject_null", "_NullNotOffered", NOT_NULL}
 
 
 def _not_null_helper(imports: _Imports) -> list[str]:
-    """``_NotNull[T]``: may be omitted (stays unset) but an explicit null is refused."""
+    """``_NotNull[T]``: may be omitted (stays unset) but an explicit null is refused.
+
+    The type is ``T | None`` (what the attribute holds when the field was not sent),
+    null is rejected before validation, and the JSON schema does not offer null.
+    """
     annotated, typevar = imports.use(_ANNOTATED), imports.use(_TYPEVAR)
-    after, skip = imports.use(_AFTER_VALIDATOR), imports.use(_SKIP_JSON_SCHEMA)
+    before, handler, any_ = (
+        imports.use(_BEFORE_VALIDATOR),
+        imports.use(_SCHEMA_HANDLER),
+        imports.use(_ANY),
+    )
+    i1, i2, i3 = _INDENT, _INDENT * 2, _INDENT * 3
     return [
         f'_T = {typevar}("_T")',
         "",
         "",
         "def _reject_null(value: _T) -> _T:",
-        f"{_INDENT}if value is None:",
-        f'{_INDENT * 2}raise ValueError("may be omitted, but not null")',
-        f"{_INDENT}return value",
+        f"{i1}if value is None:",
+        f'{i2}raise ValueError("may be omitted, but not null")',
+        f"{i1}return value",
         "",
         "",
-        "# A field that may be left out but, when sent, must not be null (nor is",
-        "# null offered in the JSON schema).",
-        f"{NOT_NULL} = {annotated}[_T | {skip}[None], {after}(_reject_null)]",
+        "class _NullNotOffered:",
+        f'{i1}"""Leaves null out of the JSON schema of a field that may only be omitted."""',
+        "",
+        f"{i1}def __get_pydantic_json_schema__(",
+        f"{i2}self, schema: {any_}, handler: {handler}",
+        f"{i1}) -> dict[str, {any_}]:",
+        f"{i2}result = handler(schema)",
+        f'{i2}options = [o for o in result.pop("anyOf", [result]) if o.get("type") != "null"]',
+        f"{i2}if len(options) == 1:",
+        f"{i3}return {{**options[0], **result}}",
+        f'{i2}return {{"anyOf": options, **result}}',
+        "",
+        "",
+        "# A field that may be left out but, when sent, must not be null.",
+        f"{NOT_NULL} = {annotated}[_T | None, {before}(_reject_null), _NullNotOffered()]",
     ]
 
 

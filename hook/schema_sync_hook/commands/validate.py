@@ -67,7 +67,9 @@ def checks(config: Config) -> Iterator[tuple[bool, str]]:
         modules[gen.path] = module
         classes = {n: o for n, o in vars(module).items() if isinstance(o, type)}
         generated_classes = [
-            n for n, o in classes.items() if getattr(o, "__module__", "") == module.__name__
+            n
+            for n, o in classes.items()
+            if getattr(o, "__module__", "") == module.__name__ and not n.startswith("_")
         ]
         not_models = [n for n in generated_classes if not issubclass(classes[n], BaseModel)]
         yield (
