@@ -24,6 +24,18 @@ def _escape_char(char: str) -> str:
     return f"\\U{code:08x}"
 
 
+def _plain(char: str) -> bool:
+    """Whether ``char`` may stand as itself in a string literal.
+
+    Not: control and format characters, odd spaces, and combining marks (black
+    counts a combining mark as one column and ruff as none, so a line near the
+    limit could not satisfy both).
+    """
+    if char == " ":
+        return True
+    return char.isprintable() and not char.isspace() and not unicodedata.combining(char)
+
+
 def _body(text: str, quote: str) -> str:
     out = []
     for char in text:
@@ -31,7 +43,7 @@ def _body(text: str, quote: str) -> str:
             out.append(_SIMPLE_ESCAPES[char])
         elif char == quote:
             out.append("\\" + quote)
-        elif char == " " or (char.isprintable() and not char.isspace()):
+        elif _plain(char):
             out.append(char)
         else:
             out.append(_escape_char(char))
@@ -91,12 +103,7 @@ def width(text: str) -> int:
     """Columns a line takes, as black and ruff count them (wide characters are 2)."""
     if text.isascii():
         return len(text)
-    total = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return total
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 def call_statement(

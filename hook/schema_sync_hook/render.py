@@ -337,7 +337,10 @@ def attribute_names(fields: Sequence[FieldSpec]) -> dict[str, str]:
     for spec in fields:
         name = spec.name
         if name.startswith("_") or name in BASEMODEL_ATTRIBUTES:
-            candidate = (name.lstrip("_") or "field") + "_"
+            base = name.lstrip("_")
+            if not base.isidentifier():  # "_", "_0": no name left, or a digit first
+                base = f"field_{base}".rstrip("_")
+            candidate = base + "_"
             while candidate in taken or candidate in BASEMODEL_ATTRIBUTES:
                 candidate += "_"
             taken.add(candidate)
