@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +98,8 @@ def models(draw: st.DrawFn) -> tuple[str, dict[str, tuple[str, Any, str | None]]
     doc_line = f"    {doc!r}\n" if doc is not None else ""
     source = (
         "from decimal import Decimal\n\nfrom tortoise import fields, models\n\n\n"
-        f"class Thing(models.Model):\n{doc_line}    id = fields.IntField(primary_key=True)\n{body}\n"
+        f"class Thing(models.Model):\n{doc_line}"
+        f"    id = fields.IntField(primary_key=True)\n{body}\n"
     )
     return source, spec, doc
 
@@ -148,7 +148,7 @@ def test_any_model_text_round_trips(
         sys.modules.pop(module, None)
     generated = importlib.import_module("propschemas")
     create, response = generated.ThingCreate, generated.ThingResponse
-    for name, (kind, default, description) in spec.items():
+    for name, (_kind, default, description) in spec.items():
         [attribute] = [a for a, f in create.model_fields.items() if (f.alias or a) == name]
         assert attribute.isidentifier() and not attribute.startswith("_")
         field = create.model_fields[attribute]
@@ -165,4 +165,3 @@ def test_any_model_text_round_trips(
         ).strip("\n")
     else:
         assert "\n" not in (create.__doc__ or "")
-    Decimal  # noqa: B018 - used by the model sources
