@@ -1,0 +1,140 @@
+"""The fast path: an unchanged project is answered from .schema_sync/cache.json
+without importing tortoise, pydantic or jinja2, and any change is seen."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import Project
+
+ENUMS = """
+from enum import Enum
+
+
+class Color(str, Enum):
+    RED = "red"
+    BLUE = "blue"
+"""
+
+MODELS = """
+from tortoise import fields, models
+
+from shopenums import Color
+
+
+class Book(models.Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=200)
+    color = fields.CharEnumField(Color, default=Color.RED)
+"""
+
+PROBE = """
+import json, sys
+from schema_sync_hook.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in ("tortoise", "pydantic", "jinja2") if m in sys.modules)
+print(json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+@pytest.fixture
+def cached(make_project) -> Project:  # type: ignore[no-untyped-def]
+    project: Project = make_project(models=MODELS)
+    project.write("shopenums.py", ENUMS)
+    assert project.run("sync").code == 0
+    assert project.run().code == 0  # an in-sync hook run writes the cache
+    assert (project.root / ".schema_sync" / "cache.json").is_file()
+    return project
+
+
+def probe(project: Project, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args, "--root", str(project.root)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_unchanged_project_skips_heavy_imports(cached: Project) -> None:
+    assert probe(cached) == {"code": 0, "heavy": []}
+    assert probe(cached, "--check") == {"code": 0, "heavy": []}
+    assert probe(cached, "--no-cache")["heavy"] == ["jinja2", "pydantic", "tortoise"]
+
+
+def test_cache_records_the_imported_project_files(cached: Project) -> None:
+    data = json.loads((cached.root / ".schema_sync" / "cache.json").read_text())
+    assert set(data["inputs"]) == {"shopmodels.py", "shopenums.py"}
+    assert set(data["outputs"]) == {"api/schemas_generated.py"}
+
+
+@pytest.mark.parametrize(
+    ("what", "change"),
+    [
+        (
+            "model file",
+            lambda p: p.write(
+                "shopmodels.py",
+                MODELS
+                + "\n\nclass Extra(models.Model):\n    id = fields.IntField(primary_key=True)\n",
+            ),
+        ),
+        (
+            "imported enum module",
+            lambda p: p.write("shopenums.py", ENUMS + '    GREEN = "green"\n'),
+        ),
+        (
+            "config",
+            lambda p: p.write(
+                "pyproject.toml", p.read("pyproject.toml") + 'sensitive_fields = ["*title*"]\n'
+            ),
+        ),
+        ("generated file", lambda p: p.output.write_text(p.output.read_text() + "# edited\n")),
+        ("generated file removed", lambda p: p.output.unlink()),
+    ],
+)
+def test_every_input_change_is_seen(cached: Project, what: str, change) -> None:  # type: ignore[no-untyped-def]
+    change(cached)
+    result = probe(cached, "--check")
+    assert result["code"] == 1, what
+    assert result["heavy"] == ["jinja2", "pydantic", "tortoise"], what
+
+
+def test_same_size_same_timestamp_edit_is_seen(cached: Project) -> None:
+    """An edit right after caching that keeps size and mtime (a coarse-timestamp
+    filesystem) is caught: recent files are always compared by content hash."""
+    path = cached.root / "shopenums.py"
+    stat = path.stat()
+    path.write_text(path.read_text().replace('"blue"', '"bleu"'))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert probe(cached, "--check")["code"] == 1
+
+
+def test_environment_setting_is_seen(cached: Project) -> None:
+    result = probe(cached, "--check", env={"SCHEMA_SYNC_SENSITIVE_FIELDS": "*title*"})
+    assert result["code"] == 1
+
+
+def test_check_never_writes_the_cache(project: Project) -> None:
+    project.run("sync")
+    assert project.run("--check").code == 0
+    assert not (project.root / ".schema_sync" / "cache.json").exists()
+
+
+def test_no_cache_flag_is_never_answered_from_cache(cached: Project) -> None:
+    cached.output.write_text(cached.output.read_text().replace("DO NOT EDIT", "DO NOT edit"))
+    os.utime(cached.output, ns=(0, 0))
+    assert probe(cached, "--no-cache", "--check")["code"] == 1
+
+
+def test_corrupt_cache_is_ignored(cached: Project) -> None:
+    (cached.root / ".schema_sync" / "cache.json").write_text("{broken")
+    assert probe(cached, "--check") == {"code": 0, "heavy": ["jinja2", "pydantic", "tortoise"]}
