@@ -183,21 +183,29 @@ class _Imports:
     def use(self, ref: TypeRef) -> str:
         top, _, rest = ref.qualname.partition(".")
         key = TypeRef(ref.module, top)
-        if key not in self.chosen:
-            taken = set(self.chosen.values()) | self.reserved
-            name = top
-            if name in taken:
-                name = f"_{top}"
-                if name in taken:
-                    stem = re.sub(r"\W", "_", ref.module)
-                    name = f"_{stem}_{top}"
-                while name in taken:
-                    name += "_"
-            elif ref.module == "builtins":
-                return ref.qualname
-            self.chosen[key] = name
-        alias = self.chosen[key]
+        alias = self.chosen.get(key)
+        if alias is None:
+            if ref.module == "builtins" and top not in self.reserved:
+                return ref.qualname  # a builtin no field shadows needs no import
+            alias = self._choose(ref.module, top)
+            self.chosen[key] = alias
         return f"{alias}.{rest}" if rest else alias
+
+    def _choose(self, module: str, top: str) -> str:
+        taken = set(self.chosen.values())
+
+        def free(name: str) -> bool:
+            return name not in taken and name not in self.reserved
+
+        if free(top):
+            return top
+        name = f"_{top}"
+        if not free(name):
+            stem = re.sub(r"\W", "_", module)
+            name = f"_{stem}_{top}"
+        while not free(name):
+            name += "_"
+        return name
 
     def lines(self, line_length: int) -> list[list[str]]:
         """Import statements in three groups, laid out as isort (ruff's ``I``) does."""
