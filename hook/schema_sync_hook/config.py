@@ -7,7 +7,6 @@ defaults. Unknown keys and bad values raise :class:`ConfigError` naming the sour
 
 from __future__ import annotations
 
-import configparser
 import dataclasses
 import os
 import sys
@@ -233,6 +232,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _read_setup_cfg(path: Path) -> dict[str, str] | None:
+    import configparser  # deferred: most projects configure in pyproject.toml
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")

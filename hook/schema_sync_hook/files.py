@@ -16,9 +16,7 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -72,6 +70,8 @@ def _write_error(path: Path, exc: OSError) -> UserError:
 
 def atomic_write(path: Path, content: str) -> None:
     """Replace ``path`` with ``content`` (UTF-8, as given) in one step."""
+    import tempfile  # deferred: only a write pays for it
+
     data = content.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -243,6 +243,9 @@ def create_backup(
     max_backups: int,
 ) -> str | None:
     """Copy the existing ``files`` into a new backup; rotate; return its name."""
+    import shutil
+    import tempfile
+
     existing = [f for f in files if f.is_file()]
     if not existing:
         return None
@@ -289,6 +292,8 @@ def _claim_name(backup_dir: Path, staging: Path) -> str:
 
 
 def rotate(backup_dir: Path, max_backups: int, keep: str | None = None) -> list[str]:
+    import shutil
+
     for stale in backup_dir.glob(".incomplete-*"):  # left by a killed run
         shutil.rmtree(stale, ignore_errors=True)
     names = [b.name for b in list_backups(backup_dir)]
@@ -344,6 +349,8 @@ def backup_file(backup: Backup, relative: str) -> Path:
 
 
 def delete_backup(backup: Backup) -> None:
+    import shutil
+
     try:
         shutil.rmtree(backup.path)
     except OSError as exc:
