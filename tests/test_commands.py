@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -315,3 +317,24 @@ def test_colour_only_when_asked_or_on_a_terminal(project: Project) -> None:
     ):
         result = project.run_process("--check", *args, env=env)
         assert result.code == 1 and "\033[" not in result.out + result.err
+
+
+def test_closed_pipe_is_quiet(make_project: Callable[..., Project]) -> None:
+    """``schema-sync-hook --check | head -1``: no traceback when the reader goes away."""
+    many = "".join(
+        f"\n\nclass M{i}(models.Model):\n    id = fields.IntField(primary_key=True)\n"
+        f"    name = fields.CharField(max_length=50, description='{'x' * 60}')\n"
+        for i in range(150)
+    )
+    project = make_project(models=SIMPLE_MODELS + many)
+    proc = subprocess.Popen(  # the diff of a missing file is far larger than a pipe buffer
+        [sys.executable, "-m", "schema_sync_hook", "--check", "--root", str(project.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "internal error" not in err

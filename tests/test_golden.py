@@ -126,3 +126,23 @@ def test_shop_example_formatted(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = _tool("ruff", "check", "--isolated", "src/api/schemas_generated.py", cwd=SHOP)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_seed_entry_points_in_the_example(tmp_path: Path) -> None:
+    """The seed's commands: python -m src.cli.schema_sync_cli ..., python test_schema_sync.py."""
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync"))
+    status = _tool("src.cli.schema_sync_cli", "status", cwd=root)
+    assert status.returncode == 0, status.stderr
+    assert "SCHEMA SYNC STATUS" in status.stdout and "Models Found: 15" in status.stdout
+    dry = _tool("src.cli.schema_sync_cli", "sync", "--dry-run", cwd=root)
+    assert dry.returncode == 0 and "is in sync (15 models)" in dry.stdout
+    smoke = subprocess.run(
+        [sys.executable, "test_schema_sync.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert smoke.returncode == 0, smoke.stdout
+    assert "Overall: ✓ ALL TESTS PASSED" in smoke.stdout

@@ -7,6 +7,7 @@ happen inside the commands, so ``--help`` and the fast path stay quick.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from schema_sync_hook.errors import UserError
 from schema_sync_hook.output import PROG, Console
 
 EXIT_OK, EXIT_DRIFT, EXIT_USER, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -189,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.error("interrupted; nothing was left half-written")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as a shell pipeline expects.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         console.error(f"internal error: {type(exc).__name__}: {exc}")
         traceback.print_exc(file=sys.stderr)
