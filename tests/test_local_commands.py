@@ -379,3 +379,31 @@ def test_lock_gives_up_with_a_clear_message(tmp_path: Path) -> None:
         pass
     holder.kill()
     holder.join()
+
+
+def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
+    import subprocess
+    import sys
+
+    project.run("sync")
+    add_field(project, "extra")
+    ready = multiprocessing.get_context("fork").Event()
+    holder = multiprocessing.get_context("fork").Process(
+        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 3)
+    )
+    holder.start()
+    assert ready.wait(10)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schema_sync_hook", "sync", "--root", str(project.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert "waiting for another schema-sync-hook run" in proc.stdout.readline()
+    edited = project.output.read_text() + "# written by another tool meanwhile\n"
+    project.output.write_text(edited)
+    holder.join()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "changed while schema-sync-hook was generating" in err
+    assert project.output.read_text() == edited

@@ -71,8 +71,13 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
 
 
 def make_consumer(
-    root: Path, hook: tuple[Path, str], env: dict[str, str], hook_ids: list[str]
+    root: Path,
+    hook: tuple[Path, str],
+    env: dict[str, str],
+    hook_ids: list[str],
+    committed: bool = False,
 ) -> Path:
+    """A consumer repo using the hooks; ``committed``: with its schemas, in one commit."""
     root.mkdir()
     (root / "shopmodels.py").write_text(textwrap.dedent(SIMPLE_MODELS).lstrip())
     (root / "pyproject.toml").write_text(
@@ -85,6 +90,11 @@ def make_consumer(
     (root / "README.md").write_text("consumer\n")
     run(["git", "init", "-q", "-b", "main"], root, env)
     run([sys.executable, "-m", "pre_commit", "install"], root, env)
+    if committed:
+        run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
+        run(["git", "add", "-A"], root, env)
+        assert commit(root, env, "start").returncode == 0
+        shutil.rmtree(root / ".schema_sync")
     return root
 
 
@@ -162,10 +172,7 @@ def test_commit_flow(tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str,
 def test_unstaged_edits_are_not_used(
     tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
 ) -> None:
-    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync"])
-    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
-    run(["git", "add", "-A"], root, env)
-    assert commit(root, env, "start").returncode == 0
+    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync"], committed=True)
     add_isbn(root)
     run(["git", "add", "shopmodels.py"], root, env)  # staged: isbn
     models = root / "shopmodels.py"
@@ -185,11 +192,9 @@ def test_unstaged_edits_are_not_used(
 def test_check_hook_never_writes(
     tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
 ) -> None:
-    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync-check"])
-    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
-    shutil.rmtree(root / ".schema_sync")
-    run(["git", "add", "-A"], root, env)
-    assert commit(root, env, "start").returncode == 0
+    root = make_consumer(
+        tmp_path / "consumer", hook_repo, env, ["schema-sync-check"], committed=True
+    )
     add_isbn(root)
     run(["git", "add", "shopmodels.py"], root, env)
     before = (root / OUT).read_bytes()
@@ -204,10 +209,9 @@ def test_check_hook_never_writes(
 def test_run_all_files_as_a_ci_step(
     tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
 ) -> None:
-    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync-check"])
-    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
-    run(["git", "add", "-A"], root, env)
-    assert commit(root, env, "start").returncode == 0
+    root = make_consumer(
+        tmp_path / "consumer", hook_repo, env, ["schema-sync-check"], committed=True
+    )
     ok = run([sys.executable, "-m", "pre_commit", "run", "--all-files"], root, env, check=False)
     assert ok.returncode == 0, ok.stdout
     add_isbn(root)

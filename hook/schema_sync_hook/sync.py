@@ -186,6 +186,12 @@ def run(
     ]
     if to_write:
         with files.project_lock(config.state_dir, say=say):
+            for gen, path, _, old in to_write:
+                if files.read_text(path) != old:  # written by someone else meanwhile
+                    raise UserError(
+                        f"{gen.path} changed while schema-sync-hook was generating",
+                        "run the command again",
+                    )
             report.backup = _backup(config, to_write, mode, force)
             for gen, path, _, _ in to_write:
                 files.remove_stale_temp_files(path)
