@@ -52,6 +52,13 @@ def cached(make_project) -> Project:  # type: ignore[no-untyped-def]
     return project
 
 
+def ran_generation(result: dict[str, object]) -> bool:
+    """The slow path imports tortoise and jinja2 (pydantic too, with tortoise-orm 1.x)."""
+    heavy = result["heavy"]
+    assert isinstance(heavy, list)
+    return {"jinja2", "tortoise"} <= set(heavy)
+
+
 def probe(project: Project, *args: str, env: dict[str, str] | None = None) -> dict[str, object]:
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args, "--root", str(project.root)],
@@ -66,7 +73,7 @@ def probe(project: Project, *args: str, env: dict[str, str] | None = None) -> di
 def test_unchanged_project_skips_heavy_imports(cached: Project) -> None:
     assert probe(cached) == {"code": 0, "heavy": []}
     assert probe(cached, "--check") == {"code": 0, "heavy": []}
-    assert probe(cached, "--no-cache")["heavy"] == ["jinja2", "pydantic", "tortoise"]
+    assert ran_generation(probe(cached, "--no-cache"))
 
 
 def test_cache_records_the_imported_project_files(cached: Project) -> None:
@@ -104,7 +111,7 @@ def test_every_input_change_is_seen(cached: Project, what: str, change) -> None:
     change(cached)
     result = probe(cached, "--check")
     assert result["code"] == 1, what
-    assert result["heavy"] == ["jinja2", "pydantic", "tortoise"], what
+    assert ran_generation(result), what
 
 
 def test_same_size_same_timestamp_edit_is_seen(cached: Project) -> None:
@@ -137,4 +144,5 @@ def test_no_cache_flag_is_never_answered_from_cache(cached: Project) -> None:
 
 def test_corrupt_cache_is_ignored(cached: Project) -> None:
     (cached.root / ".schema_sync" / "cache.json").write_text("{broken")
-    assert probe(cached, "--check") == {"code": 0, "heavy": ["jinja2", "pydantic", "tortoise"]}
+    result = probe(cached, "--check")
+    assert result["code"] == 0 and ran_generation(result)
