@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -134,25 +133,25 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
             f"run '{PROG} --check' or '{PROG} {args.command}' on its own",
         )
     config = _load(args)
-    from schema_sync_hook.sync import Mode
-
     if args.watch:
         from schema_sync_hook.commands.watch import watch_command
 
         return watch_command(config, console, args)
     if args.command is None:
-        mode = Mode.CHECK if args.check else Mode.HOOK
         if not args.no_cache:
             from schema_sync_hook import cache
 
-            if cache.fresh(config):
+            if cache.fresh(config):  # the fast path: nothing heavy imported
                 console.detail("nothing changed since the last in-sync run (cache): in sync")
                 return EXIT_OK
         from schema_sync_hook.commands.run import run_command
+        from schema_sync_hook.sync import Mode
 
+        mode = Mode.CHECK if args.check else Mode.HOOK
         return run_command(config, console, mode, use_cache=not args.no_cache)
     if args.command == "sync":
         from schema_sync_hook.commands.run import run_command
+        from schema_sync_hook.sync import Mode
 
         mode = Mode.DRY_RUN if args.dry_run else Mode.SYNC
         return run_command(config, console, mode, force=args.force)
@@ -186,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         console.error(str(exc))
         if args.verbosity > 0:
+            import traceback
+
             traceback.print_exception(exc.__cause__ or exc, file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
