@@ -196,7 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``| head``): stop quietly, as a shell pipeline expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except Exception as exc:
+    except Exception as exc:  # the one place that turns a bug into exit 3
+        import traceback
+
         console.error(f"internal error: {type(exc).__name__}: {exc}")
         traceback.print_exc(file=sys.stderr)
         console.error("this is a bug in schema-sync-hook; please report it with the output above")
