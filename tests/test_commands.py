@@ -338,3 +338,41 @@ def test_closed_pipe_is_quiet(make_project: Callable[..., Project]) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert "Traceback" not in err and "internal error" not in err
+
+
+UNKNOWN_TYPE_MODELS = """
+from tortoise import fields, models
+
+
+class Opaque:
+    pass
+
+
+class OpaqueField(fields.Field):
+    SQL_TYPE = "BLOB"
+    field_type = None
+
+
+class Thing(models.Model):
+    id = fields.IntField(primary_key=True)
+    blob = OpaqueField(null=True)
+"""
+
+
+def test_unknown_field_type_names_the_field_and_the_override(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(models=UNKNOWN_TYPE_MODELS)
+    result = project.run("sync")
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert "Thing.blob: no schema type for OpaqueField" in line
+    assert 'type_overrides, e.g. "Thing.blob" = "builtins.str"' in line
+    assert not project.output.exists()
+    project.write(
+        "pyproject.toml",
+        project.read("pyproject.toml")
+        + '[tool.schema-sync.type_overrides]\n"Thing.blob" = "builtins.bytes"\n',
+    )
+    assert project.run("sync").code == 0
+    assert "blob: bytes | None = None" in project.output.read_text()

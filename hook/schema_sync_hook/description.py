@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TypeAlias
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class TypeRef:
     """An importable name: ``module`` and ``qualname`` (``builtins`` for builtins)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -26,12 +27,21 @@ def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable
         sys.path.insert(0, entry)
     importlib.invalidate_caches()
 
+    inside = str(root) + os.sep
+    # A virtualenv inside the project holds installed packages, not project code.
+    installed = tuple(
+        {os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    )
+
     def in_project(module: object) -> Path | None:
+        # sys.path holds the resolved root, so a plain prefix test suffices (and is
+        # cheap: it runs for every loaded module).
         file = getattr(module, "__file__", None)
-        if not file:
+        if not isinstance(file, str) or not file.startswith(inside):
             return None
-        path = Path(file).resolve()
-        return path if path.is_relative_to(root) else None
+        if file.startswith(installed) or "site-packages" in file or "dist-packages" in file:
+            return None
+        return Path(file)
 
     def project_files() -> set[str]:
         found = set()

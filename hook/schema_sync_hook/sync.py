@@ -6,7 +6,6 @@ The core sees a :class:`Mode`, never command-line flags. It returns a
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from collections.abc import Callable, Sequence
@@ -98,6 +97,8 @@ def is_intact(text: str) -> bool:
 
 
 def unified_diff(path: str, old: str | None, new: str | None) -> str:
+    import difflib  # only a run with drift pays for it
+
     lines = difflib.unified_diff(
         (old or "").splitlines(keepends=True),
         (new or "").splitlines(keepends=True),
