@@ -326,25 +326,46 @@ def test_auto_merge_creates_missing_manual_module(project: Project) -> None:
 # --- the lock ------------------------------------------------------------------------
 
 
-def _hold_lock(state_dir: str, ready: multiprocessing.synchronize.Event, seconds: float) -> None:
+def _hold_lock(
+    state_dir: str,
+    ready: multiprocessing.synchronize.Event,
+    seconds: float,
+    release: multiprocessing.synchronize.Event | None = None,
+) -> None:
     with files.project_lock(Path(state_dir)):
         ready.set()
-        time.sleep(seconds)
+        if release is not None:
+            release.wait(seconds)  # until the test says so
+        else:
+            time.sleep(seconds)
 
 
 def test_lock_waits_for_the_other_run(project: Project) -> None:
+    import subprocess
+    import sys
+
     project.run("sync")
     add_field(project, "extra")
-    ready = multiprocessing.get_context("fork").Event()
-    holder = multiprocessing.get_context("fork").Process(
-        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 1.5)
+    context = multiprocessing.get_context("fork")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(
+        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 120, release)
     )
     holder.start()
     assert ready.wait(10)
-    result = project.run("sync")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schema_sync_hook", "sync", "--root", str(project.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert "waiting for another schema-sync-hook run to finish" in proc.stdout.readline()
+    assert "extra:" not in project.output.read_text()  # still waiting: nothing written
+    release.set()
     holder.join()
-    assert result.code == 0
-    assert "waiting for another schema-sync-hook run to finish" in result.out
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
     assert "extra:" in project.output.read_text()
 
 
@@ -387,9 +408,10 @@ def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
 
     project.run("sync")
     add_field(project, "extra")
-    ready = multiprocessing.get_context("fork").Event()
-    holder = multiprocessing.get_context("fork").Process(
-        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 3)
+    context = multiprocessing.get_context("fork")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(
+        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 120, release)
     )
     holder.start()
     assert ready.wait(10)
@@ -403,6 +425,7 @@ def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
     assert "waiting for another schema-sync-hook run" in proc.stdout.readline()
     edited = project.output.read_text() + "# written by another tool meanwhile\n"
     project.output.write_text(edited)
+    release.set()
     holder.join()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "changed while schema-sync-hook was generating" in err
