@@ -364,7 +364,7 @@ def test_lock_waits_for_the_other_run(project: Project) -> None:
     assert "extra:" not in project.output.read_text()  # still waiting: nothing written
     release.set()
     holder.join()
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "extra:" in project.output.read_text()
 
