@@ -376,3 +376,14 @@ def test_unknown_field_type_names_the_field_and_the_override(
     )
     assert project.run("sync").code == 0
     assert "blob: bytes | None = None" in project.output.read_text()
+
+
+def test_summary_names_only_the_changed_fields() -> None:
+    from schema_sync_hook.sync import model_changes
+
+    old = "class TagCreate(BaseModel):\n    name: str\n\n\nclass XCreate(BaseModel):\n    a: int\n"
+    new = old.replace("    name: str\n", "    name: str\n    color: str | None = None\n")
+    [change] = model_changes(old, new)
+    assert str(change) == "Tag (color)"
+    gone = model_changes(old, new.replace("class XCreate(BaseModel):\n    a: int\n", ""))
+    assert [str(c) for c in gone] == ["Tag (color)", "X (removed)"]

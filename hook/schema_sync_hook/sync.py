@@ -130,9 +130,9 @@ def _model_blocks(text: str | None) -> dict[str, dict[str, str]]:
         for j, fm in enumerate(field_matches):
             fend = field_matches[j + 1].start() if j + 1 < len(field_matches) else len(body)
             model[fm.group(1)] = (
-                model.get(fm.group(1), "") + match.group(2) + body[fm.start() : fend]
+                model.get(fm.group(1), "") + match.group(2) + body[fm.start() : fend].rstrip()
             )
-        model[""] += body[: field_matches[0].start()] if field_matches else body
+        model[""] += (body[: field_matches[0].start()] if field_matches else body).rstrip()
     return blocks
 
 
