@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -326,58 +326,65 @@ def test_auto_merge_creates_missing_manual_module(project: Project) -> None:
 # --- the lock ------------------------------------------------------------------------
 
 
-def _hold_lock(
-    state_dir: str,
-    ready: multiprocessing.synchronize.Event,
-    seconds: float,
-    release: multiprocessing.synchronize.Event | None = None,
-) -> None:
-    with files.project_lock(Path(state_dir)):
-        ready.set()
-        if release is not None:
-            release.wait(seconds)  # until the test says so
-        else:
-            time.sleep(seconds)
+HOLDER = """
+import sys
+from pathlib import Path
+from schema_sync_hook import files
+with files.project_lock(Path(sys.argv[1])):
+    print("ready", flush=True)
+    sys.stdin.read()  # holds the lock until the test closes stdin (or kills it)
+"""
 
 
-def test_lock_waits_for_the_other_run(project: Project) -> None:
-    import subprocess
-    import sys
+class LockHolder:
+    """Another process holding the project lock until ``release()`` (or a kill)."""
 
-    project.run("sync")
-    add_field(project, "extra")
-    context = multiprocessing.get_context("fork")
-    ready, release = context.Event(), context.Event()
-    holder = context.Process(
-        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 120, release)
-    )
-    holder.start()
-    assert ready.wait(10)
-    proc = subprocess.Popen(
+    def __init__(self, state_dir: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(state_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def release(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=30) == 0
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+
+def spawn_sync(project: Project) -> subprocess.Popen[str]:
+    return subprocess.Popen(
         [sys.executable, "-m", "schema_sync_hook", "sync", "--root", str(project.root)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_lock_waits_for_the_other_run(project: Project) -> None:
+    project.run("sync")
+    add_field(project, "extra")
+    holder = LockHolder(project.root / ".schema_sync")
+    proc = spawn_sync(project)
     assert proc.stdout is not None
     assert "waiting for another schema-sync-hook run to finish" in proc.stdout.readline()
     assert "extra:" not in project.output.read_text()  # still waiting: nothing written
-    release.set()
-    holder.join()
+    holder.release()
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "extra:" in project.output.read_text()
 
 
 def test_lock_of_a_killed_process_does_not_block(project: Project) -> None:
-    ready = multiprocessing.get_context("fork").Event()
-    holder = multiprocessing.get_context("fork").Process(
-        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 60)
-    )
-    holder.start()
-    assert ready.wait(10)
-    os.kill(holder.pid, 9)
-    holder.join()
+    holder = LockHolder(project.root / ".schema_sync")
+    holder.kill()  # SIGKILL: no clean-up ran
     assert (project.root / ".schema_sync" / "lock").exists()  # the file stays, the lock does not
     started = time.monotonic()
     assert project.run("sync").code == 0
@@ -385,48 +392,29 @@ def test_lock_of_a_killed_process_does_not_block(project: Project) -> None:
 
 
 def test_lock_gives_up_with_a_clear_message(tmp_path: Path) -> None:
-    ready = multiprocessing.get_context("fork").Event()
-    holder = multiprocessing.get_context("fork").Process(
-        target=_hold_lock, args=(str(tmp_path), ready, 5)
-    )
-    holder.start()
-    assert ready.wait(10)
+    holder = LockHolder(tmp_path)
     from schema_sync_hook.errors import UserError
 
-    with (
-        pytest.raises(UserError, match="another schema-sync-hook run holds"),
-        files.project_lock(tmp_path, timeout=0.3),
-    ):
-        pass
-    holder.kill()
-    holder.join()
+    try:
+        with (
+            pytest.raises(UserError, match="another schema-sync-hook run holds"),
+            files.project_lock(tmp_path, timeout=0.3),
+        ):
+            pass
+    finally:
+        holder.kill()
 
 
 def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
-    import subprocess
-    import sys
-
     project.run("sync")
     add_field(project, "extra")
-    context = multiprocessing.get_context("fork")
-    ready, release = context.Event(), context.Event()
-    holder = context.Process(
-        target=_hold_lock, args=(str(project.root / ".schema_sync"), ready, 120, release)
-    )
-    holder.start()
-    assert ready.wait(10)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "schema_sync_hook", "sync", "--root", str(project.root)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    holder = LockHolder(project.root / ".schema_sync")
+    proc = spawn_sync(project)
     assert proc.stdout is not None
     assert "waiting for another schema-sync-hook run" in proc.stdout.readline()
     edited = project.output.read_text() + "# written by another tool meanwhile\n"
     project.output.write_text(edited)
-    release.set()
-    holder.join()
+    holder.release()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "changed while schema-sync-hook was generating" in err
     assert project.output.read_text() == edited
