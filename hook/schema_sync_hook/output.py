@@ -41,20 +41,21 @@ class Console:
         return f"\033[{_COLORS[color]}m{text}\033[0m"
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        print(text, file=self.out, flush=True)
 
     def info(self, text: str) -> None:
         """A message shown unless -q."""
         if self.verbosity >= 0:
-            print(f"{PROG}: {text}", file=self.out)
+            # flushed: a pipe (pre-commit, CI, a waiting run) must see it now
+            print(f"{PROG}: {text}", file=self.out, flush=True)
 
     def detail(self, text: str) -> None:
         """A message shown only with -v."""
         if self.verbosity > 0:
-            print(f"{PROG}: {text}", file=self.err)
+            print(f"{PROG}: {text}", file=self.err, flush=True)
 
     def error(self, text: str) -> None:
-        print(f"{PROG}: {self.paint('error:', 'red', self.err)} {text}", file=self.err)
+        print(f"{PROG}: {self.paint('error:', 'red', self.err)} {text}", file=self.err, flush=True)
 
     def diff(self, text: str) -> None:
         for line in text.splitlines():
