@@ -156,7 +156,7 @@ def _import_model_module(name: str, root: Path) -> Any:
             return importlib.import_module(name)
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:
+    except BaseException as exc:  # any failure of user code (even SystemExit) is reported
         raise ModelImportError(name, _location(exc, root), exc) from exc
 
 

@@ -75,7 +75,7 @@ def main() -> int:
     args = parser.parse_args()
     try:
         result = regenerate(args.root, args.config)
-    except Exception as exc:
+    except Exception as exc:  # reported to the parent, which keeps running
         result = {"ok": False, "error": f"internal error: {type(exc).__name__}: {exc}"}
     print(json.dumps(result), flush=True)
     return 0 if result.get("ok") else 2

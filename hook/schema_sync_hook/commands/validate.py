@@ -60,7 +60,7 @@ def checks(config: Config) -> Iterator[tuple[bool, str]]:
         yield state is State.IN_SYNC, f"{gen.path} is in sync with the models ({state.value})"
         try:
             module = _import(config, path)
-        except Exception as exc:
+        except Exception as exc:  # any import failure is the finding
             yield False, f"{gen.path} imports: {type(exc).__name__}: {exc}".splitlines()[0]
             continue
         yield True, f"{gen.path} imports"
@@ -137,7 +137,7 @@ def _manual_checks(config: Config, modules: dict[str, ModuleType]) -> Iterator[t
     )
     try:
         _import(config, manual)
-    except Exception as exc:
+    except Exception as exc:  # any import failure is the finding
         yield False, f"{shown} imports: {type(exc).__name__}: {exc}".splitlines()[0]
     else:
         yield True, f"{shown} imports"
