@@ -19,10 +19,6 @@ class TypeRef:
     module: str
     qualname: str
 
-    @property
-    def dotted(self) -> str:
-        return f"{self.module}.{self.qualname}"
-
 
 @dataclass(frozen=True)
 class EnumMember:
@@ -70,14 +66,9 @@ class FieldSpec:
     generated: bool = False
     read_only: bool = False
     relation: str | None = None  # "fk" or "o2o": the field is the target's key
-    m2m: bool = False
     constraints: tuple[tuple[str, int | str | Decimal], ...] = ()
     description: str | None = None
-    unique: bool = False
     notes: tuple[str, ...] = ()
-
-    def constraint(self, name: str) -> int | str | Decimal | None:
-        return dict(self.constraints).get(name)
 
 
 @dataclass(frozen=True)

@@ -328,7 +328,6 @@ def _describe_field(
         relation=relation,
         constraints=constraints,
         description=description,
-        unique=bool(field.unique),
         notes=notes,
     )
 

@@ -369,16 +369,12 @@ def _fields_for(model: ModelSpec, variant: str, options: RenderOptions) -> list[
 
 def writable(spec: FieldSpec) -> bool:
     """Whether a client sends this field on create (and may on update)."""
-    return not (spec.read_only or spec.m2m or (spec.pk and spec.generated) or spec.generated)
+    return not (spec.read_only or spec.generated)
 
 
 def is_sensitive(name: str, patterns: Iterable[str]) -> bool:
     lowered = name.lower()
     return any(fnmatch.fnmatchcase(lowered, pattern.lower()) for pattern in patterns)
-
-
-def required_on_create(spec: FieldSpec) -> bool:
-    return not (spec.nullable or spec.default is not None or spec.has_db_default)
 
 
 def _field_lines(

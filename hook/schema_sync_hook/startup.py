@@ -25,7 +25,7 @@ from pathlib import Path
 
 from schema_sync_hook.config import Config, load_config
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.worker import run_in_subprocess
+from schema_sync_hook.worker import log_result, run_in_subprocess
 
 log = logging.getLogger("schema_sync_hook")
 
@@ -60,15 +60,8 @@ def start(root: Path | None = None, config_file: Path | None = None) -> object |
 def _sync(config: Config, config_file: Path | None) -> None:
     log.info("Running automatic schema synchronization...")
     result = run_in_subprocess(config.root, config_file)
-    if not result.get("ok"):
-        log.error("Schema synchronization failed: %s", result.get("error"))
-        return
-    log.info("Generating schemas for %s models...", result.get("models"))
-    for path in result.get("written", []):
-        log.info("Schemas written to: %s", path)
-    if not result.get("written"):
-        log.info("Schemas are up to date: %s", ", ".join(result.get("files", [])))
-    log.info("Schema synchronization completed successfully")
+    if log_result(result, failed="Schema synchronization failed"):
+        log.info("Schema synchronization completed successfully")
 
 
 def stop(watcher: object | None) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from schema_sync_hook.config import STATE_DIR, Config
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.worker import run_in_subprocess
+from schema_sync_hook.worker import log_result, run_in_subprocess
 
 log = logging.getLogger("schema_sync_hook")
 
@@ -116,15 +116,7 @@ class Watcher:
 
     def regenerate_now(self) -> dict[str, Any]:
         result = self._regenerate()
-        if not result.get("ok"):
-            log.error("Schema regeneration failed: %s", result.get("error"))
-            return result
-        log.info("Generating schemas for %s models...", result.get("models"))
-        if result.get("written"):
-            for path in result["written"]:
-                log.info("Schemas written to: %s", path)
-        else:
-            log.info("Schemas are up to date: %s", ", ".join(result.get("files", [])))
+        log_result(result, failed="Schema regeneration failed")
         return result
 
     def _loop(self) -> None:

@@ -8,6 +8,7 @@ A fresh process imports the edited model code for real (no stale modules).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from typing import Any
 
 from schema_sync_hook.config import load_config
 from schema_sync_hook.errors import UserError
+
+log = logging.getLogger("schema_sync_hook")
 
 
 def regenerate(root: Path, config_file: Path | None = None) -> dict[str, Any]:
@@ -39,6 +42,19 @@ def regenerate(root: Path, config_file: Path | None = None) -> dict[str, Any]:
         error=None,
     )
     return result
+
+
+def log_result(result: dict[str, Any], failed: str) -> bool:
+    """Log a regeneration result in the seed's lines; ``failed`` starts the error line."""
+    if not result.get("ok"):
+        log.error("%s: %s", failed, result.get("error"))
+        return False
+    log.info("Generating schemas for %s models...", result.get("models"))
+    for path in result.get("written", []):
+        log.info("Schemas written to: %s", path)
+    if not result.get("written"):
+        log.info("Schemas are up to date: %s", ", ".join(result.get("files", [])))
+    return True
 
 
 def run_in_subprocess(root: Path, config_file: Path | None, timeout: float = 300) -> dict[str, Any]:
