@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook.config import Settings, find_root, load_config
+from schema_sync_hook.config import Settings
+from schema_sync_hook.config_sources import find_root, load_config
 from schema_sync_hook.errors import ConfigError, UserError
 
 

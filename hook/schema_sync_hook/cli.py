@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from schema_sync_hook import __version__
-from schema_sync_hook.config import Config, load_config
+from schema_sync_hook.config import Config
+from schema_sync_hook.config_sources import load_config
+from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.output import PROG, Console
 
 EXIT_OK, EXIT_DRIFT, EXIT_USER, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe

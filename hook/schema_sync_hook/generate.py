@@ -9,7 +9,7 @@ from schema_sync_hook.render import GeneratedFile, RenderOptions, render_project
 
 def generate(config: Config) -> tuple[ProjectSpec, list[GeneratedFile]]:
     """Import the models (tortoise is imported here, not before) and render them."""
-    from schema_sync_hook.introspect import describe_project
+    from schema_sync_hook.loading import describe_project
 
     project = describe_project(config)
     options = RenderOptions(

@@ -1,30 +1,24 @@
-"""Models -> description. The only module that imports tortoise.
+"""Field translation: a Tortoise model class -> :class:`ModelSpec` of :class:`FieldSpec`.
 
-Imports the configured model modules with the project root and ``python_path``
-on ``sys.path``, runs ``Tortoise.init_models`` (no database) and turns every
-model into a :class:`~schema_sync_hook.description.ModelSpec`.
+Decides the type, nullability, default, constraints and notes of every API
+field. Together with :mod:`~schema_sync_hook.loading`, the only code that
+imports tortoise.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import decimal
 import enum
 import importlib
 import inspect
 import re
-import sys
-import traceback
 import typing
 import uuid
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-from tortoise import Tortoise, fields
-from tortoise.exceptions import ConfigurationError
+from tortoise import fields
 from tortoise.models import Model
 from tortoise.validators import (
     MaxLengthValidator,
@@ -34,22 +28,15 @@ from tortoise.validators import (
     RegexValidator,
 )
 
-from schema_sync_hook.config import Config
 from schema_sync_hook.description import (
-    AppSpec,
     Default,
     EnumMember,
     Factory,
     FieldSpec,
     ModelSpec,
-    ProjectSpec,
     TypeRef,
 )
-from schema_sync_hook.errors import ModelImportError, UserError
-from schema_sync_hook.importing import project_imports
-
-# Modules of other tools that a TORTOISE_ORM config lists but that hold no API models.
-IGNORED_MODEL_MODULES = ("aerich.models",)
+from schema_sync_hook.errors import UserError
 
 _SCALARS: dict[Any, TypeRef] = {
     int: TypeRef("builtins", "int"),
@@ -65,156 +52,6 @@ _SCALARS: dict[Any, TypeRef] = {
     uuid.UUID: TypeRef("uuid", "UUID"),
 }
 _LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
-
-
-def describe_project(config: Config) -> ProjectSpec:
-    """Import the configured models and describe them. Raises UserError on bad input."""
-    with project_imports(config.root, config.settings.python_path) as imported:
-        apps = _configured_apps(config)
-        with _tortoise_scope():
-            for index, (label, modules) in enumerate(apps):
-                for module in modules:
-                    _import_model_module(module, config.root)
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        Tortoise.init_models(
-                            list(modules), label, _init_relations=index == len(apps) - 1
-                        )
-                except ConfigurationError as exc:
-                    raise UserError(
-                        f"Tortoise rejected the models of app {label!r}: {exc}",
-                        "fix the model definitions",
-                    ) from exc
-            overrides = dict(config.settings.type_overrides)
-            specs = tuple(
-                AppSpec(
-                    label=label,
-                    modules=tuple(modules),
-                    models=tuple(
-                        describe_model(model, overrides) for model in _app_models(label, modules)
-                    ),
-                )
-                for label, modules in apps
-            )
-        files = sorted(imported())
-    return ProjectSpec(apps=specs, imported_files=tuple(files))
-
-
-# --- importing -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _tortoise_scope() -> Iterator[None]:
-    """Keep Tortoise's global registry of apps as it was before."""
-    try:
-        from tortoise.context import TortoiseContext
-    except ImportError:  # tortoise-orm 0.25 keeps the apps on the class
-        saved = getattr(Tortoise, "apps", {})
-        setattr(Tortoise, "apps", {})  # noqa: B010 - a class attribute only in 0.25
-        try:
-            yield
-        finally:
-            setattr(Tortoise, "apps", saved)  # noqa: B010
-        return
-    with TortoiseContext():
-        yield
-
-
-def _configured_apps(config: Config) -> list[tuple[str, tuple[str, ...]]]:
-    settings = config.settings
-    if settings.models:
-        return [("models", settings.models)]
-    assert settings.tortoise_config is not None
-    module_name, _, attr = settings.tortoise_config.rpartition(".")
-    if not module_name:
-        raise UserError(
-            f"tortoise_config {settings.tortoise_config!r} is not a dotted path",
-            "write it as 'package.module.TORTOISE_ORM'",
-        )
-    module = _import_model_module(module_name, config.root)
-    tortoise_orm = getattr(module, attr, None)
-    apps = tortoise_orm.get("apps") if isinstance(tortoise_orm, Mapping) else None
-    if not isinstance(apps, Mapping) or not apps:
-        raise UserError(
-            f"{settings.tortoise_config} is not a Tortoise config with an 'apps' table",
-            "point tortoise_config at your TORTOISE_ORM dict",
-        )
-    result = []
-    for label, app in apps.items():
-        models = app.get("models", []) if isinstance(app, Mapping) else []
-        kept = tuple(m for m in models if isinstance(m, str) and m not in IGNORED_MODEL_MODULES)
-        if kept:
-            result.append((str(label), kept))
-    return result
-
-
-def _import_model_module(name: str, root: Path) -> Any:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return importlib.import_module(name)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # any failure of user code (even SystemExit) is reported
-        raise ModelImportError(name, _location(exc, root), exc) from exc
-
-
-def _location(exc: BaseException, root: Path) -> str:
-    """``file:line`` of the error, preferring the innermost frame in the project."""
-    if isinstance(exc, SyntaxError) and exc.filename:
-        return f"{_shown_path(exc.filename, root)}:{exc.lineno}"
-    frames = traceback.extract_tb(exc.__traceback__)
-    in_project = [
-        f for f in frames if f.filename and Path(f.filename).resolve().is_relative_to(root)
-    ]
-    chosen = in_project[-1] if in_project else (frames[-1] if frames else None)
-    if chosen is None:
-        return ""
-    return f"{_shown_path(chosen.filename, root)}:{chosen.lineno}"
-
-
-def _shown_path(filename: str, root: Path) -> str:
-    path = Path(filename).resolve()
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else filename
-
-
-def _app_models(label: str, modules: Sequence[str]) -> list[type[Model]]:
-    """The app's models in declaration order.
-
-    Configured modules in config order; a model re-exported by a package comes
-    with the other models of the module that declares it, in that module's order.
-    """
-    registered = {id(model): model for model in _registered_models(label)}
-    ordered: dict[int, type[Model]] = {}
-
-    def in_order(module: Any) -> list[Any]:
-        return list(getattr(module, "__models__", None) or vars(module).values())
-
-    for name in modules:
-        for obj in in_order(sys.modules[name]):
-            if id(obj) not in registered or id(obj) in ordered:
-                continue
-            home = sys.modules.get(obj.__module__)
-            for sibling in in_order(home) if home is not None else [obj]:
-                if id(sibling) in registered:
-                    ordered.setdefault(id(sibling), sibling)
-            ordered.setdefault(id(obj), obj)
-    return list(ordered.values())
-
-
-def _registered_models(label: str) -> list[type[Model]]:
-    try:
-        from tortoise.context import get_current_context
-    except ImportError:  # tortoise-orm 0.25
-        apps_025: dict[str, dict[str, type[Model]]] = getattr(Tortoise, "apps", {})
-        return list(apps_025.get(label, {}).values())
-    context = get_current_context()
-    apps = context.apps if context is not None else None
-    return list(apps[label].values()) if apps is not None and label in apps else []
-
-
-# --- models and fields -----------------------------------------------------------
 
 
 def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:

@@ -23,7 +23,8 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from schema_sync_hook.config import Config, load_config
+from schema_sync_hook.config import Config
+from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.worker import log_result, run_in_subprocess
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from schema_sync_hook.config import load_config
+from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.errors import UserError
 
 log = logging.getLogger("schema_sync_hook")

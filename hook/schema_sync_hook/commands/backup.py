@@ -6,8 +6,8 @@ import json
 
 from schema_sync_hook import files
 from schema_sync_hook.config import Config
+from schema_sync_hook.console import Console
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.output import Console
 
 
 def backup_command(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from schema_sync_hook.config import Config
+from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.generate import generate
-from schema_sync_hook.output import PROG, Console
 from schema_sync_hook.sync import Mode, Report, State, run
 
 

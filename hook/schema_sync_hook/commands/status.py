@@ -7,8 +7,8 @@ from typing import Any
 
 from schema_sync_hook import files
 from schema_sync_hook.config import Config
+from schema_sync_hook.console import Console
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.output import Console
 from schema_sync_hook.sync import file_state
 
 RULE = "=" * 80

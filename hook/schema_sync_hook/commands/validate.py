@@ -13,9 +13,9 @@ from pathlib import Path
 from types import ModuleType
 
 from schema_sync_hook.config import Config
+from schema_sync_hook.console import Console
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.importing import project_imports
-from schema_sync_hook.output import Console
 from schema_sync_hook.render import is_sensitive
 from schema_sync_hook.sync import State, file_state
 

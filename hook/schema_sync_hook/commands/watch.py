@@ -6,7 +6,7 @@ import argparse
 import logging
 
 from schema_sync_hook.config import Config
-from schema_sync_hook.output import Console
+from schema_sync_hook.console import Console
 from schema_sync_hook.watch import Watcher, _import_watchdog, log
 
 
