@@ -22,10 +22,13 @@ class TypeRef:
 
 @dataclass(frozen=True)
 class EnumMember:
-    """A member of an enum class, used as a default value."""
+    """A member of an enum class, used as a default value; ``value`` is the member's
+    value when it is a plain literal (None otherwise), to write ``Color("lb")`` when
+    the member's name is not an identifier."""
 
     enum: TypeRef
     member: str
+    value: bool | int | float | str | bytes | Decimal | None = None
 
 
 @dataclass(frozen=True)

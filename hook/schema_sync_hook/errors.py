@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+# What str.splitlines() breaks a line at: none may reach a one-line message unescaped.
+_LINE_BREAKS = str.maketrans(
+    {
+        c: f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    }
+)
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line break escaped, so a message stays one line."""
+    return str.__str__(text).translate(_LINE_BREAKS)
+
 
 class UserError(Exception):
     """A problem the user can fix: bad config, a model that does not import, ...
@@ -11,6 +24,7 @@ class UserError(Exception):
     """
 
     def __init__(self, cause: str, fix: str = "") -> None:
+        cause, fix = one_line(cause), one_line(fix)
         self.cause = cause
         self.fix = fix
         super().__init__(f"{cause}; {fix}" if fix else cause)

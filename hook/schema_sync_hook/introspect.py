@@ -208,6 +208,12 @@ def _field_type(
         return "scalar", TypeRef(module or "builtins", qualname)
     enum_type = getattr(field, "enum_type", None)
     if isinstance(enum_type, type) and issubclass(enum_type, enum.Enum):
+        if _importable(enum_type) is None:
+            raise UserError(
+                f"{model.__name__}.{name}: the enum {enum_type.__module__}."
+                f"{enum_type.__qualname__} cannot be imported under that name",
+                "define it at module level under its own name so the generated file can import it",
+            )
         return "enum", _ref(enum_type)
     if isinstance(field, fields.JSONField):
         return "json", _json_type(model, name, field)
@@ -336,7 +342,8 @@ def _default(value: Any) -> Default | None:
     if value is None:
         return None
     if isinstance(value, enum.Enum):
-        return Default(value=EnumMember(_ref(type(value)), value.name))
+        literal = value.value if isinstance(value.value, _LITERAL_TYPES) else None
+        return Default(value=EnumMember(_ref(type(value)), value.name, literal))
     if callable(value):
         # An async default is awaited by Tortoise; a schema cannot call it: left to the model.
         ref = None if inspect.iscoroutinefunction(value) else _importable(value)

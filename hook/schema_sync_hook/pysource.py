@@ -7,6 +7,7 @@ that is not printable escaped, so no text from a model can break the file.
 
 from __future__ import annotations
 
+import keyword
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -50,8 +51,32 @@ def _body(text: str, quote: str) -> str:
     return "".join(out)
 
 
+def is_name(text: str) -> bool:
+    """Whether ``text`` may stand as itself as a name in generated code.
+
+    An identifier that is not a keyword (nor ``__debug__``), that Python does not
+    change when it reads it (identifiers are NFKC-normalized: "from" in
+    mathematical bold letters would bind ``from``), and without combining marks
+    (black and ruff count their width differently).
+    """
+    return (
+        type(text) is str
+        and text.isidentifier()
+        and not keyword.iskeyword(text)
+        and text != "__debug__"
+        and unicodedata.normalize("NFKC", text) == text
+        and not any(unicodedata.category(c).startswith("M") for c in text)
+    )
+
+
+def comment(text: str) -> str:
+    """Text for a ``#`` comment: one line, every character that is not printable escaped."""
+    return _body(str.__str__(text), "")
+
+
 def string(text: str) -> str:
     """A str literal: double quotes unless single quotes need fewer escapes."""
+    text = str.__str__(text)  # the characters themselves, never a subclass's own methods
     double = _body(text, '"')
     single = _body(text, "'")
     if single.count("\\") < double.count("\\"):
@@ -60,6 +85,8 @@ def string(text: str) -> str:
 
 
 def byte_string(data: bytes) -> str:
+    data = bytes(memoryview(data))  # the bytes themselves, never a subclass's own methods
+
     def body(quote: int) -> str:
         out = []
         for byte in data:
@@ -81,19 +108,20 @@ def byte_string(data: bytes) -> str:
 
 
 def number(value: int | float) -> str:
+    """An int or float literal, from the value (a subclass's ``repr`` is never used)."""
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, int):
-        return str(value)
+        return int.__repr__(value)
+    text = float.__repr__(value)
     if math.isnan(value) or math.isinf(value):
-        return f'float("{value}")'
-    text = repr(value)
+        return f'float("{text}")'
     return text.replace("e+", "e")
 
 
 def decimal_call(value: Decimal, name: str) -> str:
     """``Decimal(12)`` for whole numbers (as ruff's FURB157 wants), else ``Decimal("1.50")``."""
-    text = str(value)
+    text = Decimal.__str__(value)
     if text.lstrip("-").isdigit() and text != "-0":
         return f"{name}({text})"
     return f'{name}("{text}")'

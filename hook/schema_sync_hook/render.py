@@ -11,6 +11,7 @@ import fnmatch
 import hashlib
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -130,10 +131,13 @@ def _has_models(module: str, models: Sequence[ModelSpec]) -> bool:
 def render_file(
     path: str, models: Sequence[ModelSpec], modules: Sequence[str], options: RenderOptions
 ) -> GeneratedFile:
+    for model in models:
+        code_name(model.name, f"{model.module}.{model.name}", "the model name")
     imports = _Imports(reserved=_reserved_names(models))
     base, config_dict = (imports.use(ref) for ref in _PYDANTIC)
     classes = []
     for model in models:
+        imports.owner = model.name
         for variant in VARIANTS:
             classes.append(_render_class(model, variant, base, config_dict, imports, options))
     helpers = _not_null_helper(imports) if imports.not_null_used else []
@@ -150,7 +154,7 @@ def render_file(
 
 def with_header(body: str, modules: Sequence[str]) -> str:
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    first = HEADER.format(modules=", ".join(dict.fromkeys(modules)))
+    first = HEADER.format(modules=pysource.comment(", ".join(dict.fromkeys(modules))))
     return f"{first}\n{HASH_PREFIX}{digest}\n{body}"
 
 
@@ -169,18 +173,52 @@ def _template() -> Any:
     return env.get_template("schemas.py.j2")
 
 
+# --- names -------------------------------------------------------------------------
+
+
+def code_name(name: str, owner: str, what: str) -> str:
+    """``name``, proven fit to stand as itself in generated code; otherwise exit 2.
+
+    Every name from the models or the settings that the generated file spells as
+    code (class names, imported modules and names, enum members) passes here;
+    field names get an alias instead (:func:`attribute_names`).
+    """
+    if pysource.is_name(name):
+        return name
+    shown = pysource.string(name)
+    if "<locals>" in name:
+        fix = "define it at module level so the generated file can import it"
+    else:
+        fix = "rename it to a Python identifier that is not a keyword"
+    raise UserError(f"{owner}: {what} {shown} is not a Python identifier", fix)
+
+
+def _check_ref(ref: TypeRef, owner: str) -> None:
+    what = f"{ref.module}.{ref.qualname}"
+    for part in ref.module.split("."):
+        code_name(part, owner, f"module of {pysource.string(what)}:")
+    for part in ref.qualname.split("."):
+        code_name(part, owner, f"name of {pysource.string(what)}:")
+
+
 # --- imports -----------------------------------------------------------------------
 
 
 @dataclass
 class _Imports:
-    """Names the file imports; a name that a field would shadow gets an alias."""
+    """Names the file imports; a name that a field would shadow gets an alias.
+
+    ``owner`` is the ``Model`` or ``Model.field`` being rendered, named when a
+    reference cannot be written as code.
+    """
 
     reserved: set[str]
     chosen: dict[TypeRef, str] = field(default_factory=dict)
     not_null_used: bool = False
+    owner: str = ""
 
     def use(self, ref: TypeRef) -> str:
+        _check_ref(ref, self.owner)
         top, _, rest = ref.qualname.partition(".")
         key = TypeRef(ref.module, top)
         alias = self.chosen.get(key)
@@ -334,19 +372,25 @@ def _render_class(
     if fields:
         lines.append("")
     for spec in fields:
+        imports.owner = f"{model.name}.{spec.name}"
         lines += _field_lines(spec, attributes[spec.name], variant, imports, options)
+    imports.owner = model.name
     return _Class(tuple(lines))
 
 
 def attribute_names(fields: Sequence[FieldSpec]) -> dict[str, str]:
-    """API name -> Python attribute; renamed when pydantic would refuse or shadow it."""
+    """API name -> Python attribute; renamed (the API name becomes the alias) when it
+    is no plain name (a keyword such as ``from``, a space) or pydantic would refuse
+    or shadow it."""
     taken = {f.name for f in fields}
     result = {}
     for spec in fields:
         name = spec.name
-        if name.startswith("_") or name in BASEMODEL_ATTRIBUTES:
-            base = name.lstrip("_")
-            if not base.isidentifier():  # "_", "_0": no name left, or a digit first
+        if not pysource.is_name(name) or name.startswith("_") or name in BASEMODEL_ATTRIBUTES:
+            # ASCII letters, digits and "_" of the name as Python would read it
+            plain = unicodedata.normalize("NFKC", str.__str__(name))
+            base = re.sub(r"[^0-9A-Za-z_]", "_", plain).strip("_")
+            if not base or base[0].isdigit():  # "_", "_0": no name left, or a digit first
                 base = f"field_{base}".rstrip("_")
             candidate = base + "_"
             while candidate in taken or candidate in BASEMODEL_ATTRIBUTES:
@@ -396,7 +440,9 @@ def _field_lines(
         args.append(f"alias={pysource.string(spec.name)}")
     if spec.description:
         args.append(f"description={pysource.string(spec.description)}")
-    comments = [f"{_INDENT}# {note}" for note in spec.notes if variant != "Response"]
+    comments = [
+        f"{_INDENT}# {pysource.comment(note)}" for note in spec.notes if variant != "Response"
+    ]
     if args == ["default=None"]:
         return [*comments, f"{_INDENT}{attribute}: {annotation} = None"]
     if not args:
@@ -431,7 +477,8 @@ def _create_default(spec: FieldSpec, imports: _Imports) -> list[str]:
         return ["default=None"]  # left to the model: omit the field to get it
     value = default.value
     if spec.type == _DECIMAL and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = Decimal(str(value))  # Decimal("0"), not 0, so the default has the field's type
+        # Decimal("0"), not 0, so the default has the field's type
+        value = Decimal(pysource.number(value))
     return [f"default={_literal(value, imports)}"]
 
 
@@ -439,7 +486,12 @@ def _literal(value: object, imports: _Imports) -> str:
     if value is None:
         return "None"
     if isinstance(value, EnumMember):
-        return f"{imports.use(value.enum)}.{value.member}"
+        enum_class = imports.use(value.enum)
+        if pysource.is_name(value.member):
+            return f"{enum_class}.{value.member}"
+        if value.value is None:
+            code_name(value.member, imports.owner, "the enum member name")
+        return f"{enum_class}({_literal(value.value, imports)})"  # Color("lb")
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, (int, float)):

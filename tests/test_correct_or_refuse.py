@@ -1,0 +1,315 @@
+"""Correct or refuse (SPEC §8): whatever the models hold, the tool writes a file that
+parses, imports and validates, or exits 2 with one line naming the cause.
+
+Every generated file here is imported in a fresh interpreter that also checks
+that no code smuggled in through a name or a value ran on import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+
+from conftest import Project
+
+OUT = "api/schemas_generated.py"
+CANARY = "INJECTED"
+# A payload that, if it ever ran, leaves a file named INJECTED in the project root.
+PAYLOAD = f"__import__('pathlib').Path('{CANARY}').touch()"
+
+
+def run_generated(project: Project, script: str = "") -> dict[str, object]:
+    """Import the generated module in a fresh interpreter; run ``script`` (which may set
+    ``result``) and return it; fail if the import ran injected code."""
+    code = (
+        textwrap.dedent(
+            """
+        import json, sys
+        sys.path.insert(0, ".")
+        import api.schemas_generated as gen
+        result = {}
+        """
+        )
+        + textwrap.dedent(script)
+        + "\nprint(json.dumps(result, default=str))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert not (project.root / CANARY).exists(), "importing the generated file ran injected code"
+    data: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
+    return data
+
+
+def refused(project: Project, *names: str) -> str:
+    """The run exits 2 with one line naming every one of ``names``, having written nothing."""
+    before = project.snapshot()
+    result = project.run("sync")
+    assert result.code == 2, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    for name in names:
+        assert name in lines[0], (name, lines[0])
+    assert project.snapshot() == before
+    assert not (project.root / CANARY).exists()
+    return lines[0]
+
+
+MODELS_HEAD = """
+from decimal import Decimal
+from enum import Enum
+
+from tortoise import fields, models
+"""
+
+
+def models_source(body: str) -> str:
+    return textwrap.dedent(MODELS_HEAD) + textwrap.dedent(body)
+
+
+# --- item 1: names that become code ---------------------------------------------------
+
+
+def test_enum_default_whose_member_name_is_not_an_identifier(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        models_source(
+            f"""
+            Color = Enum("Color", {{"light blue": "lb", "red": "r", "{PAYLOAD}": "x"}}, type=str)
+
+
+            class Thing(models.Model):
+                id = fields.IntField(primary_key=True)
+                color = fields.CharEnumField(Color, default=Color("lb"))
+                other = fields.CharEnumField(Color, default=Color("x"))
+            """
+        )
+    )
+    assert project.run("sync").code == 0
+    text = project.read(OUT)
+    assert 'default=Color("lb")' in text
+    assert 'default=Color("x")' in text
+    data = run_generated(
+        project,
+        """
+        result["color"] = gen.ThingCreate().color.value
+        result["other"] = gen.ThingCreate().other.value
+        """,
+    )
+    assert data == {"color": "lb", "other": "x"}
+
+
+def test_field_named_by_a_keyword_gets_an_alias(make_project: Callable[..., Project]) -> None:
+    project = make_project(
+        models_source(
+            f"""
+            class Trip(models.Model):
+                id = fields.IntField(primary_key=True)
+                locals()["from"] = fields.CharField(max_length=10)
+                locals()["None"] = fields.IntField(default=1)
+                locals()["a b"] = fields.IntField(default=2)
+                locals()["{PAYLOAD}"] = fields.IntField(default=3)
+                locals()["\\U0001d41f\\U0001d42b\\U0001d428\\U0001d426"] = fields.IntField(
+                    default=4
+                )
+            """
+        )
+    )
+    assert project.run("sync").code == 0
+    text = project.read(OUT)
+    assert 'from_: str = Field(max_length=10, alias="from")' in text
+    data = run_generated(
+        project,
+        f"""
+        trip = gen.TripCreate.model_validate(
+            {{"from": "x", "None": 5, "a b": 6, "{PAYLOAD}": 7,
+              "\\U0001d41f\\U0001d42b\\U0001d428\\U0001d426": 8}}
+        )
+        result["dump"] = trip.model_dump(by_alias=True)
+        result["fields"] = sorted(gen.TripCreate.model_fields)
+        """,
+    )
+    assert data["dump"] == {
+        "from": "x",
+        "None": 5,
+        "a b": 6,
+        PAYLOAD: 7,
+        "\U0001d41f\U0001d42b\U0001d428\U0001d426": 8,
+    }
+    assert all(str(name).isascii() for name in data["fields"])  # type: ignore[attr-defined]
+
+
+def test_model_name_that_is_not_an_identifier_is_refused(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        models_source(
+            """
+            OrderLine = type(
+                "Order Line",
+                (models.Model,),
+                {"__module__": __name__, "id": fields.IntField(primary_key=True)},
+            )
+            """
+        )
+    )
+    refused(project, "Order Line", "model name")
+
+
+def test_model_name_with_code_is_refused(make_project: Callable[..., Project]) -> None:
+    name = f"A(BaseModel): pass\\n{PAYLOAD}\\nclass B"
+    project = make_project(
+        models_source(
+            f"""
+            Evil = type(
+                "{name}",
+                (models.Model,),
+                {{"__module__": __name__, "id": fields.IntField(primary_key=True)}},
+            )
+            """
+        )
+    )
+    refused(project, "model name")
+
+
+def test_enum_defined_inside_a_function_is_refused(make_project: Callable[..., Project]) -> None:
+    project = make_project(
+        models_source(
+            """
+            def make():
+                class Status(str, Enum):
+                    A = "a"
+                return Status
+
+
+            Status = make()
+
+
+            class Job(models.Model):
+                id = fields.IntField(primary_key=True)
+                status = fields.CharEnumField(Status, default=Status.A)
+            """
+        )
+    )
+    line = refused(project, "Job.status", "make.<locals>.Status")
+    assert "module level" in line
+
+
+def test_enum_class_with_a_crafted_qualname_is_refused(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        models_source(
+            f"""
+            class Status(str, Enum):
+                A = "a"
+
+
+            Status.__qualname__ = "Status\\n{PAYLOAD}"
+
+
+            class Job(models.Model):
+                id = fields.IntField(primary_key=True)
+                status = fields.CharEnumField(Status)
+            """
+        )
+    )
+    refused(project, "Job.status")
+
+
+def test_validator_name_in_a_comment_is_escaped(make_project: Callable[..., Project]) -> None:
+    project = make_project(
+        models_source(
+            f"""
+            def check(value):
+                pass
+
+
+            check.__qualname__ = "check\\n{PAYLOAD}\\r\\u2028x"
+
+
+            class Job(models.Model):
+                id = fields.IntField(primary_key=True)
+                name = fields.CharField(max_length=10, validators=[check])
+            """
+        )
+    )
+    assert project.run("sync").code == 0
+    text = project.read(OUT)
+    comments = [line for line in text.splitlines() if "is not carried over" in line]
+    assert comments and all(line.lstrip().startswith("# validator ") for line in comments)
+    assert "\u2028" not in text and "\r" not in text
+    run_generated(project)
+
+
+def test_number_like_defaults_are_written_from_their_value(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        models_source(
+            f"""
+            class EvilInt(int):
+                def __repr__(self):
+                    return "{PAYLOAD}"
+
+                __str__ = __repr__
+
+
+            class EvilFloat(float):
+                __repr__ = EvilInt.__repr__
+                __str__ = EvilInt.__repr__
+
+
+            class EvilDecimal(Decimal):
+                __repr__ = EvilInt.__repr__
+                __str__ = EvilInt.__repr__
+
+
+            class EvilStr(str):
+                def __iter__(self):
+                    return iter(["\\"", "#", "x"])
+
+                __repr__ = EvilInt.__repr__
+                __str__ = EvilInt.__repr__
+
+
+            class Job(models.Model):
+                id = fields.IntField(primary_key=True)
+                n = fields.IntField(default=EvilInt(5))
+                f = fields.FloatField(default=EvilFloat(1.5))
+                d = fields.DecimalField(max_digits=5, decimal_places=2, default=EvilDecimal("1.25"))
+                s = fields.CharField(max_length=20, default=EvilStr("plain"))
+            """
+        )
+    )
+    assert project.run("sync").code == 0
+    data = run_generated(
+        project,
+        """
+        job = gen.JobCreate()
+        result = {"n": job.n, "f": job.f, "d": str(job.d), "s": job.s}
+        """,
+    )
+    assert data == {"n": 5, "f": 1.5, "d": "1.25", "s": "plain"}
+
+
+def test_type_override_that_is_not_a_dotted_name_is_refused(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        config=(
+            'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+            "[tool.schema-sync.type_overrides]\n"
+            f'"Book.title" = "os.system(1); {PAYLOAD}"\n'
+        )
+    )
+    refused(project, "Book.title")
