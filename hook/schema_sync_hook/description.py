@@ -7,9 +7,17 @@ small reference types below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeAlias
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something is defined: an absolute file path and a 1-based line."""
+
+    file: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class FieldSpec:
     constraints: tuple[tuple[str, int | str | Decimal], ...] = ()
     description: str | None = None
     notes: tuple[str, ...] = ()
+    # the line defining the model attribute (for a relation, the relation's line)
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class ModelSpec:
     fields: tuple[FieldSpec, ...]
     # PydanticMeta.model_config entries carried over: literals or importable callables
     config: tuple[tuple[str, bool | int | float | str | TypeRef], ...] = ()
+    location: Location | None = field(default=None, compare=False)  # the class line
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ imports tortoise.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import enum
@@ -37,6 +38,7 @@ from schema_sync_hook.description import (
     TypeRef,
 )
 from schema_sync_hook.errors import UserError
+from schema_sync_hook.sourcelines import locate
 
 _SCALARS: dict[Any, TypeRef] = {
     int: TypeRef("builtins", "int"),
@@ -65,6 +67,7 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
     def visible(name: str) -> bool:
         return not ((include and name not in include) or name in exclude)
 
+    location, lines = locate(model, skip=(Model,))
     specs = []
     for name, field in meta.fields_map.items():
         if name in key_fields or name in meta.backward_fk_fields:
@@ -76,7 +79,8 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         raw = getattr(field, "source_field", None) if name in relations else None
         if not (visible(name) or (raw is not None and visible(raw))):
             continue
-        specs.append(_describe_field(model, name, field, overrides))
+        spec = _describe_field(model, name, field, overrides)
+        specs.append(dataclasses.replace(spec, location=lines.get(name)))
     return ModelSpec(
         name=model.__name__,
         app=meta.app or "models",
@@ -84,6 +88,7 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         doc=_model_doc(model),
         fields=tuple(specs),
         config=_model_config(model, getattr(pydantic_meta, "model_config", None)),
+        location=location,
     )
 
 

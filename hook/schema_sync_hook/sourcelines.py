@@ -1,0 +1,96 @@
+"""Where a model class and its fields are defined: file and line, read with ``ast``.
+
+Tortoise's field objects do not record where they were written, so the model's
+module is parsed (once per file and version of it) and the class and the
+assignments in its body are looked up. Anything not found gives None.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from schema_sync_hook.description import Location
+
+# qualified class name -> (its line, {attribute: line of its assignment})
+_Index = Mapping[str, tuple[int, Mapping[str, int]]]
+
+
+def locate(cls: type, skip: tuple[type, ...] = ()) -> tuple[Location | None, dict[str, Location]]:
+    """The ``class`` line of ``cls``, and the line assigning each attribute.
+
+    An attribute comes from ``cls`` or the nearest base that assigns it; the
+    classes in ``skip`` (the ORM's own base classes) and their bases are not searched.
+    """
+    skipped = {base for klass in skip for base in klass.__mro__}
+    own: Location | None = None
+    attributes: dict[str, Location] = {}
+    for klass in cls.__mro__:
+        if klass in skipped:
+            continue
+        file, entry = _class_entry(klass)
+        if entry is None:
+            continue
+        if klass is cls:
+            own = Location(file, entry[0])
+        for name, line in entry[1].items():
+            attributes.setdefault(name, Location(file, line))
+    return own, attributes
+
+
+def _class_entry(cls: type) -> tuple[str, tuple[int, Mapping[str, int]] | None]:
+    try:
+        file = inspect.getsourcefile(cls)
+        stat = os.stat(file) if file else None
+    except (TypeError, OSError):
+        return "", None
+    if not file or stat is None:
+        return "", None
+    path = os.path.abspath(file)
+    index = _index(path, stat.st_mtime_ns, stat.st_size)
+    return path, index.get(getattr(cls, "__qualname__", ""))
+
+
+@lru_cache(maxsize=256)
+def _index(file: str, _mtime_ns: int, _size: int) -> _Index:
+    """Classes of a module by qualified name, with the lines of their assignments.
+
+    The file's modification time and size are part of the cache key, so an edited
+    file is parsed again.
+    """
+    try:
+        with open(file, "rb") as fh:
+            tree = ast.parse(fh.read(), filename=file)
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    found: dict[str, tuple[int, Mapping[str, int]]] = {}
+
+    def visit(body: list[Any], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                qualname = prefix + node.name
+                found[qualname] = (node.lineno, _assignments(node))
+                visit(node.body, qualname + ".")
+
+    visit(tree.body, "")
+    return found
+
+
+def _assignments(node: ast.ClassDef) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for statement in node.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lines[statement.name] = statement.lineno  # a computed field's method
+        elif isinstance(statement, ast.Assign):
+            targets = list(statement.targets)
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                lines[target.id] = statement.lineno  # the last assignment wins, as in Python
+    return lines
