@@ -36,6 +36,7 @@ class Settings:
     auto_merge: bool = False
     sensitive_fields: tuple[str, ...] = ("*password*", "*secret*")
     type_overrides: tuple[tuple[str, str], ...] = ()
+    missing_imports: str | tuple[str, ...] = "error"
 
     @property
     def production(self) -> bool:
@@ -175,6 +176,21 @@ def _parse_mapping(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(value.items()))
 
 
+def _parse_missing_imports(value: Any) -> str | tuple[str, ...]:
+    """``"error"``, ``"stub"``, or module names and ``pkg.*`` patterns to stub."""
+    if isinstance(value, str) and value.strip().lower() in {"error", "stub"}:
+        return value.strip().lower()
+    try:
+        names = _parse_list(value)
+    except ValueError:
+        raise ValueError('expected "error", "stub" or a list of module names') from None
+    for name in names:
+        module = name[:-2] if name.endswith(".*") else name
+        if not all(part.isidentifier() for part in module.split(".")):
+            raise ValueError(f"{name!r} is not a module name or a 'pkg.*' pattern")
+    return names or "error"
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "models": _parse_list,
     "tortoise_config": _parse_optional_str,
@@ -192,5 +208,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "auto_merge": _parse_bool,
     "sensitive_fields": _parse_list,
     "type_overrides": _parse_mapping,
+    "missing_imports": _parse_missing_imports,
 }
 assert set(PARSERS) == set(KEYS)

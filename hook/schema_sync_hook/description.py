@@ -107,6 +107,10 @@ class AppSpec:
 class ProjectSpec:
     apps: tuple[AppSpec, ...]
     imported_files: tuple[str, ...] = ()
+    # Missing third-party modules that were stubbed, and the import statements
+    # (file, line, module) answered with a placeholder (see schema_sync_hook.missing).
+    stubbed: tuple[str, ...] = ()
+    stub_sites: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def models(self) -> tuple[ModelSpec, ...]:

@@ -29,6 +29,7 @@ from tortoise.validators import (
     RegexValidator,
 )
 
+from schema_sync_hook import missing
 from schema_sync_hook.description import (
     Default,
     EnumMember,
@@ -79,8 +80,10 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         raw = getattr(field, "source_field", None) if name in relations else None
         if not (visible(name) or (raw is not None and visible(raw))):
             continue
+        _refuse_placeholder(model, name, field)
         spec = _describe_field(model, name, field, overrides)
         specs.append(dataclasses.replace(spec, location=lines.get(name)))
+    _refuse_placeholder(model, "PydanticMeta", pydantic_meta)
     return ModelSpec(
         name=model.__name__,
         app=meta.app or "models",
@@ -90,6 +93,18 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         config=_model_config(model, getattr(pydantic_meta, "model_config", None)),
         location=location,
     )
+
+
+def _refuse_placeholder(model: type[Model], name: str, value: Any) -> None:
+    """A value standing for a missing module must not reach the schema."""
+    found = missing.find_placeholder(value)
+    if found is not None:
+        what, module = missing.describe(found)
+        raise UserError(
+            f"{model.__name__}.{name}: {what}, from the module {module!r} that is not installed"
+            " here, would reach the schema",
+            missing.install_advice([module]) + ", so that its real value is used",
+        )
 
 
 # PydanticMeta.model_config keys carried to the generated classes (``title`` is not:

@@ -9,6 +9,7 @@ in declaration order, to :mod:`~schema_sync_hook.introspect` for translation.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import sys
 import traceback
@@ -21,8 +22,9 @@ from tortoise import Tortoise
 from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
 
+from schema_sync_hook import missing
 from schema_sync_hook.config import Config
-from schema_sync_hook.description import AppSpec, ProjectSpec
+from schema_sync_hook.description import AppSpec, ProjectSpec, TypeRef
 from schema_sync_hook.errors import ModelImportError, UserError
 from schema_sync_hook.importing import project_imports
 from schema_sync_hook.introspect import describe_model
@@ -32,7 +34,51 @@ IGNORED_MODEL_MODULES = ("aerich.models",)
 
 
 def describe_project(config: Config) -> ProjectSpec:
-    """Import the configured models and describe them. Raises UserError on bad input."""
+    """Import the configured models and describe them. Raises UserError on bad input.
+
+    A third-party module missing from this environment gets the advice or the
+    placeholders of :mod:`schema_sync_hook.missing` (key ``missing_imports``).
+    """
+    settings = config.settings
+    roots = [config.root, *(config.root / p for p in settings.python_path)]
+    configured = [*settings.models, settings.tortoise_config or ""]
+    session = missing.Session(settings.missing_imports, missing.own_modules(roots, configured))
+    project = session.run(lambda: _describe_once(config))
+    if not session.sites:
+        return project
+    stubbed = tuple(sorted(session.stubbed))
+    _refuse_stubbed_types(project, stubbed)
+    return dataclasses.replace(project, stubbed=stubbed, stub_sites=session.site_list)
+
+
+def _refuse_stubbed_types(project: ProjectSpec, stubbed: Sequence[str]) -> None:
+    """No name the generated file would import may come from a stubbed module."""
+    for model in project.models:
+        for spec in model.fields:
+            for ref in _type_refs(spec):
+                hit = next(
+                    (m for m in stubbed if ref.module == m or ref.module.startswith(m + ".")), None
+                )
+                if hit is not None:
+                    raise UserError(
+                        f"{model.name}.{spec.name}: {ref.module}.{ref.qualname}, from the module"
+                        f" {hit!r} that is not installed here, would reach the schema",
+                        missing.install_advice([hit]) + ", so that the real name is used",
+                    )
+
+
+def _type_refs(value: Any) -> Iterator[TypeRef]:
+    if isinstance(value, TypeRef):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _type_refs(getattr(value, item.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _type_refs(item)
+
+
+def _describe_once(config: Config) -> ProjectSpec:
     with project_imports(config.root, config.settings.python_path) as imported:
         apps = _configured_apps(config)
         with _tortoise_scope():

@@ -16,6 +16,8 @@ def run_command(
         f"generated {len(project.models)} models from {', '.join(project.modules)}"
         f" (root {config.root})"
     )
+    if project.stubbed:
+        console.detail(f"stubbed missing modules: {', '.join(project.stubbed)}")
     report = run(config, generated, mode, force=force, say=console.info)
     print_report(report, console)
     if use_cache and mode is Mode.HOOK and report.exit_code == 0:

@@ -27,6 +27,7 @@ def collect(config: Config) -> dict[str, Any]:
         "files": [],
         "backups": len(files.list_backups(config.backup_dir)),
         "error": None,
+        "stubbed_modules": [],
         "settings": {
             key: {"value": _plain(getattr(settings, key)), "source": source}
             for key, source in config.origins.items()
@@ -44,6 +45,7 @@ def collect(config: Config) -> dict[str, Any]:
         ]
     else:
         info["models_found"] = len(project.models)
+        info["stubbed_modules"] = list(project.stubbed)
         for gen in generated:
             state, _ = file_state(config.path(gen.path), gen.content)
             info["files"].append(
@@ -85,6 +87,7 @@ def status_command(config: Config, console: Console, as_json: bool) -> int:
             ("Models Found", info["models_found"] if info["error"] is None else "unknown"),
             ("Generated Schema State", info["state"]),
             ("Backups", info["backups"]),
+            ("Stubbed Modules", ", ".join(info["stubbed_modules"]) or "none"),
         ]
         console.print(RULE)
         console.print("SCHEMA SYNC STATUS")

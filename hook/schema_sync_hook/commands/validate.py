@@ -16,7 +16,8 @@ from schema_sync_hook.config import Config
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.importing import project_imports
-from schema_sync_hook.render import is_sensitive
+from schema_sync_hook.missing import placeholders
+from schema_sync_hook.render import GeneratedFile, is_sensitive
 from schema_sync_hook.sync import State, file_state
 
 
@@ -34,16 +35,22 @@ def _import(config: Config, path: Path) -> ModuleType:
 
 
 def checks(config: Config) -> Iterator[tuple[bool, str]]:
-    from pydantic import BaseModel
-
     from schema_sync_hook.generate import generate
 
     try:
-        _, generated = generate(config)
+        project, generated = generate(config)
     except UserError as exc:
         yield False, f"models import and generate: {exc}"
         return
     yield True, "models import and generate"
+    # The generated file imports what the models import: under the same placeholders.
+    with placeholders(project.stub_sites):
+        yield from _file_checks(config, generated)
+
+
+def _file_checks(config: Config, generated: list[GeneratedFile]) -> Iterator[tuple[bool, str]]:
+    from pydantic import BaseModel
+
     modules: dict[str, ModuleType] = {}
     for gen in generated:
         path = config.path(gen.path)

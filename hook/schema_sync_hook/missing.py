@@ -1,0 +1,523 @@
+"""Third-party modules missing while the models import: advice, or placeholders.
+
+A pre-commit hook runs in its own virtualenv, where the application's packages
+(the web framework, a settings library, a cache client) are usually absent. When
+the import of the models stops on such a module, :class:`Session` either turns
+it into one line of advice (which distribution to install, and where) or, with
+``missing_imports = "stub"`` (or a list of module patterns), retries the import
+from a clean state with a placeholder at the one import statement that stopped
+it. Imports whose failure the code itself catches (``try: import orjson``) never
+reach the tool, so they are never stubbed.
+
+Placeholders fail loudly (:class:`PlaceholderUsed`) on every use that could
+change the output; a placeholder found in a field, or a class derived from one
+as a model's base, is refused naming ``Model.field``. The entry point is
+:meth:`Session.run`, which wraps the whole model import; :func:`placeholders`
+puts the same placeholders back for a later import of the generated file.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import dataclasses
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from inspect import CO_OPTIMIZED
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from schema_sync_hook.errors import ModelImportError, UserError
+
+T = TypeVar("T")
+Site = tuple[str, int, str]  # file, line of the import statement, missing module
+
+# Distributions whose name differs from the module they install (the longest dotted
+# prefix of the imported name wins); any other module installs under its own name.
+DISTRIBUTIONS = {
+    "attr": "attrs",
+    "bs4": "beautifulsoup4",
+    "cv2": "opencv-python",
+    "Crypto": "pycryptodome",
+    "dateutil": "python-dateutil",
+    "discord": "discord.py",
+    "dns": "dnspython",
+    "docx": "python-docx",
+    "dotenv": "python-dotenv",
+    "email_validator": "email-validator",
+    "fitz": "PyMuPDF",
+    "git": "GitPython",
+    "google.protobuf": "protobuf",
+    "googleapiclient": "google-api-python-client",
+    "jose": "python-jose",
+    "jwt": "PyJWT",
+    "ldap": "python-ldap",
+    "magic": "python-magic",
+    "multipart": "python-multipart",
+    "MySQLdb": "mysqlclient",
+    "nacl": "PyNaCl",
+    "OpenSSL": "pyOpenSSL",
+    "PIL": "Pillow",
+    "pkg_resources": "setuptools",
+    "pydantic_settings": "pydantic-settings",
+    "pythonjsonlogger": "python-json-logger",
+    "sentry_sdk": "sentry-sdk",
+    "serial": "pyserial",
+    "skimage": "scikit-image",
+    "sklearn": "scikit-learn",
+    "slugify": "python-slugify",
+    "socks": "PySocks",
+    "telegram": "python-telegram-bot",
+    "tortoise": "tortoise-orm",
+    "websocket": "websocket-client",
+    "win32api": "pywin32",
+    "yaml": "PyYAML",
+    "zmq": "pyzmq",
+}
+MAX_ATTEMPTS = 200  # one retry per stubbed import statement; a bound, not a budget
+_ORIGINAL_IMPORT = builtins.__import__
+_THIS_FILE = __file__.rstrip("co")
+
+
+def distribution(module: str) -> str:
+    """The pip distribution that installs ``module`` (a dotted import name)."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        found = DISTRIBUTIONS.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    return parts[0]
+
+
+STUB_HINT = ' (or set missing_imports = "stub" to import the models without them)'
+
+
+def install_advice(modules: Sequence[str]) -> str:
+    """Where to install the distributions of ``modules``: pre-commit or pip."""
+    dists = list(dict.fromkeys(distribution(m) for m in modules))
+    if os.environ.get("PRE_COMMIT") == "1":
+        return (
+            "add to this hook in .pre-commit-config.yaml:"
+            f" additional_dependencies: [{', '.join(dists)}]"
+        )
+    return f"install {'it' if len(dists) == 1 else 'them'}: pip install {' '.join(dists)}"
+
+
+# --- placeholders ----------------------------------------------------------------
+
+
+class PlaceholderUsed(BaseException):
+    """A placeholder was used in a way that could change the output.
+
+    A ``BaseException``, so that an ``except Exception`` in the project's code
+    does not swallow it; the session records it anyway.
+    """
+
+    def __init__(self, what: str, module: str, use: str) -> None:
+        self.what = what
+        self.module = module
+        self.use = use
+        super().__init__(f"{what} (from the missing module {module!r}) used by {use}")
+
+
+_ACTIVE: list[Session] = []
+
+
+def _fail(what: str, module: str, use: str) -> Any:
+    error = PlaceholderUsed(what, module, use)
+    for session in _ACTIVE:
+        session.used.append(error)
+    raise error
+
+
+def _use(text: str) -> Callable[..., Any]:
+    def refuse(self: Missing, *args: Any) -> Any:
+        return _fail(self._ssh_what, self._ssh_module, text)
+
+    return refuse
+
+
+def _derive(symbol: str) -> Callable[..., Any]:
+    def derived(self: Missing, *args: Any) -> Missing:
+        return Missing(f"({self._ssh_what} {symbol} ...)", self._ssh_module)
+
+    return derived
+
+
+class Missing:
+    """Stands for a name from a module that is not installed."""
+
+    __slots__ = ("_ssh_module", "_ssh_what")
+    _ssh_what: str
+    _ssh_module: str
+    __hash__ = object.__hash__
+
+    def __init__(self, what: str, module: str) -> None:
+        object.__setattr__(self, "_ssh_what", what)
+        object.__setattr__(self, "_ssh_module", module)
+
+    def __getattr__(self, name: str) -> Missing:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return Missing(f"{self._ssh_what}.{name}", self._ssh_module)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Missing:
+        return Missing(f"{self._ssh_what}()", self._ssh_module)
+
+    def __repr__(self) -> str:
+        return f"<missing {self._ssh_what}>"
+
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        return (_base_class(self._ssh_what, self._ssh_module),)
+
+    __bool__ = _use("a truth test")
+    __eq__ = _use("a comparison")
+    __ne__ = _use("a comparison")
+    __lt__ = __le__ = __gt__ = __ge__ = _use("a comparison")
+    __iter__ = _use("iteration")
+    __len__ = _use("len()")
+    __getitem__ = _use("indexing")
+    __contains__ = _use("'in'")
+    __int__ = __float__ = __complex__ = __index__ = _use("a number conversion")
+    __round__ = __trunc__ = __floor__ = __ceil__ = _use("a number conversion")
+    __str__ = __bytes__ = __format__ = _use("a string conversion")
+    __add__ = __radd__ = _derive("+")
+    __sub__ = __rsub__ = _derive("-")
+    __mul__ = __rmul__ = _derive("*")
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _derive("/")
+    __mod__ = __rmod__ = _derive("%")
+    __pow__ = __rpow__ = _derive("**")
+    __or__ = __ror__ = _derive("|")
+    __and__ = __rand__ = _derive("&")
+    __neg__ = __pos__ = __invert__ = _derive("(unary)")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        pass  # configuring a stubbed object (app.state.x = ...) changes nothing we read
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+class StubBase:
+    """Base of every class derived from a placeholder (``class S(BaseSettings)``).
+
+    Its instances answer every attribute with a placeholder (a settings object's
+    values may come from the environment, so even a class default is not trusted);
+    a Tortoise model deriving from it is refused, its fields being unknown.
+    """
+
+    _ssh_what = ""
+    _ssh_module = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if any(k.__name__ == "Model" and k.__module__ == "tortoise.models" for k in cls.__mro__):
+            _fail(
+                f"the base class {cls._ssh_what} of {cls.__qualname__}",
+                cls._ssh_module,
+                "the model (it may add fields)",
+            )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            return object.__getattribute__(self, name)
+        kind = type(self)
+        return Missing(f"{kind.__qualname__}().{name}", kind._ssh_module)
+
+
+_BASES: dict[tuple[str, str], type] = {}
+
+
+def _base_class(what: str, module: str) -> type:
+    key = (what, module)
+    if key not in _BASES:
+        name = what.rpartition(".")[2].strip("()") or "Missing"
+        namespace = {"_ssh_what": what, "_ssh_module": module, "__module__": module}
+        _BASES[key] = type(name if name.isidentifier() else "Missing", (StubBase,), namespace)
+    return _BASES[key]
+
+
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, (Missing, StubBase)) or (
+        isinstance(value, type) and issubclass(value, StubBase)
+    )
+
+
+def find_placeholder(value: Any, depth: int = 3) -> Any:
+    """A placeholder inside ``value`` (its attributes, items), or None."""
+    seen: set[int] = set()
+
+    def walk(obj: Any, level: int) -> Any:
+        if is_placeholder(obj):
+            return obj
+        if level == 0 or id(obj) in seen or isinstance(obj, (str, bytes, int, float, type)):
+            return None
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            children: Iterable[Any] = [*obj.keys(), *obj.values()]
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            children = obj
+        else:
+            children = getattr(obj, "__dict__", {}).values()
+        for child in children:
+            found = walk(child, level - 1)
+            if found is not None:
+                return found
+        return None
+
+    return walk(value, depth)
+
+
+def describe(value: Any) -> tuple[str, str]:
+    """What a placeholder stands for, and its missing module."""
+    return value._ssh_what, value._ssh_module
+
+
+# --- the session ------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Session:
+    """One model import, with the policy for missing modules.
+
+    ``policy`` is ``"error"``, ``"stub"`` or a tuple of module names and ``pkg.*``
+    patterns. ``own`` tells whether a module name is the project's own.
+    """
+
+    policy: str | tuple[str, ...]
+    own: Callable[[str], bool]
+    sites: set[Site] = dataclasses.field(default_factory=set)
+    stubbed: dict[str, None] = dataclasses.field(default_factory=dict)
+    used: list[PlaceholderUsed] = dataclasses.field(default_factory=list)
+
+    def allows(self, module: str) -> bool:
+        if self.policy == "stub":
+            return True
+        if self.policy == "error":
+            return False
+        return any(
+            module == p or (p.endswith(".*") and (module + ".").startswith(p[:-1]))
+            for p in self.policy
+        )
+
+    def run(self, attempt: Callable[[], T]) -> T:
+        """``attempt()``, retried with placeholders where the policy allows."""
+        missing: dict[str, str] = {}  # requested module -> where it was imported
+        for _ in range(MAX_ATTEMPTS):
+            before = set(sys.modules)
+            self.used.clear()
+            try:
+                with self.active():
+                    result = attempt()
+                if self.used:
+                    raise self.used[0]
+                if missing:
+                    raise _advice(missing)
+                return result
+            except PlaceholderUsed as exc:
+                if missing:  # only probing for more missing modules: report those
+                    raise _advice(missing) from None
+                raise _refusal(exc) from None
+            except ModelImportError as exc:
+                found = self._missing_site(exc)
+                if found is None:  # not a missing third-party module
+                    if missing:
+                        raise _advice(missing) from None
+                    if isinstance(exc.original, PlaceholderUsed):
+                        raise _refusal(exc.original) from None
+                    raise
+                site, requested = found
+                if site in self.sites or not self.allows(site[2]):
+                    missing.setdefault(requested, exc.location)
+                if site in self.sites or not site[0]:  # not a statement we can answer
+                    raise _advice(missing) from None
+                self.sites.add(site)
+            finally:
+                if self.sites:
+                    forget_modules(before)
+        raise UserError(
+            f"the models still do not import after {MAX_ATTEMPTS} stubbed imports",
+            "install the missing packages in the hook's environment",
+        )
+
+    def _missing_site(self, exc: ModelImportError) -> tuple[Site, str] | None:
+        """The import statement that stopped the import on a third-party module."""
+        error = exc.original
+        if not isinstance(error, ModuleNotFoundError) or not error.name:
+            return None
+        if self.own(error.name):
+            return None
+        frame = _import_frame(error.__traceback__) or ("", 0)
+        return (frame[0], frame[1], error.name), _requested(frame[0], frame[1], error.name)
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        """Answer the recorded import statements with placeholders."""
+        if not self.sites:
+            yield
+            return
+        _ACTIVE.append(self)
+        previous = builtins.__import__
+        builtins.__import__ = self._import  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            builtins.__import__ = previous
+            _ACTIVE.remove(self)
+
+    def _import(
+        self,
+        name: str,
+        globals: dict[str, Any] | None = None,
+        locals: Any = None,
+        fromlist: Sequence[str] | None = (),
+        level: int = 0,
+    ) -> Any:
+        try:
+            return _ORIGINAL_IMPORT(name, globals, locals, fromlist or (), level)
+        except ModuleNotFoundError as exc:
+            caller = sys._getframe(1)
+            if (caller.f_code.co_filename, caller.f_lineno, exc.name) not in self.sites:
+                raise
+            if level:
+                name = importlib.util.resolve_name("." * level + name, _package(globals))
+            self.stubbed.setdefault(exc.name or name)
+            shown = name if fromlist else name.partition(".")[0]
+            return Missing(shown, exc.name or name)
+
+    @property
+    def site_list(self) -> tuple[Site, ...]:
+        return tuple(sorted(self.sites))
+
+
+def _package(globals: dict[str, Any] | None) -> str:
+    return str((globals or {}).get("__package__") or "")
+
+
+def _import_frame(tb: TracebackType | None) -> tuple[str, int] | None:
+    """File and line of the innermost frame that is not import machinery."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith("<frozen") and filename != _THIS_FILE:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _requested(filename: str, line: int, missing: str) -> str:
+    """The dotted name the import statement at ``filename:line`` asked for."""
+    try:
+        tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return missing
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) != line:
+            continue
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        for candidate in names:
+            if candidate == missing or candidate.startswith(missing + "."):
+                return candidate
+    return missing
+
+
+def own_modules(roots: Sequence[Path], configured: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a module name is the project's: found under ``roots`` or configured."""
+    entries = [str(r) for r in roots]
+
+    def own(name: str) -> bool:
+        if any(c == name or c.startswith(name + ".") for c in configured):
+            return True
+        return importlib.machinery.PathFinder.find_spec(name.partition(".")[0], entries) is not None
+
+    return own
+
+
+def forget_modules(before: set[str]) -> None:
+    """Drop the modules imported since ``before`` that are new packages or hold a
+    placeholder (submodules of packages loaded before stay: dropping them would
+    give those packages a second copy of their classes)."""
+    tops = {name.partition(".")[0] for name in before}
+    for name in set(sys.modules) - before:
+        module = sys.modules.get(name)
+        if name.partition(".")[0] not in tops or any(
+            is_placeholder(v) for v in list(getattr(module, "__dict__", {}).values())
+        ):
+            sys.modules.pop(name, None)
+
+
+def _advice(missing: dict[str, str]) -> UserError:
+    names = sorted(missing)
+    where = next(iter(missing.values()))
+    shown = ", ".join(repr(n) for n in names)
+    plural = "modules" if len(names) > 1 else "module"
+    verb = "are" if len(names) > 1 else "is"
+    dists = ", ".join(dict.fromkeys(distribution(n) for n in names))
+    return UserError(
+        f"the models import third-party {plural} {shown} ({where}), which {verb} not installed"
+        f" here (distribution {dists})",
+        install_advice(names) + STUB_HINT,
+    )
+
+
+def _refusal(exc: PlaceholderUsed) -> UserError:
+    where = _where(exc)
+    return UserError(
+        f"{where}{exc.what}, from the module {exc.module!r} that is not installed here,"
+        f" would reach the schema ({exc.use})",
+        f"{install_advice([exc.module])}, so that its real value is used",
+    )
+
+
+def _where(exc: BaseException) -> str:
+    """``Model.field: `` for a placeholder used in a model's class body, else ``file:line: ``."""
+    tb = exc.__traceback__
+    found = ""
+    while tb is not None:
+        frame = tb.tb_frame
+        names = frame.f_locals if not frame.f_code.co_flags & CO_OPTIMIZED else {}
+        if "__qualname__" in names and "__module__" in names:
+            field = _assigned_name(frame.f_code.co_filename, tb.tb_lineno)
+            owner = frame.f_code.co_name
+            found = f"{owner}.{field}: " if field else f"{owner}: "
+        tb = tb.tb_next
+    return found
+
+
+def _assigned_name(filename: str, line: int) -> str | None:
+    try:
+        tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno <= line <= (
+            node.end_lineno or node.lineno
+        ):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            if isinstance(target, ast.Name):
+                return target.id
+    return None
+
+
+@contextlib.contextmanager
+def placeholders(sites: Sequence[Site]) -> Iterator[Session]:
+    """The placeholders of an earlier model import, for importing the generated file."""
+    session = Session(policy="stub", own=lambda _name: False, sites=set(sites))
+    before = set(sys.modules)
+    try:
+        with session.active():
+            yield session
+    finally:
+        if sites:
+            forget_modules(before)
