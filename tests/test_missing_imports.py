@@ -280,7 +280,7 @@ def test_placeholders_fail_loudly(use: str) -> None:
 
 
 def test_config_values() -> None:
-    from schema_sync_hook.config import load_config
+    from schema_sync_hook.config_sources import load_config
 
     root = Path(__file__).parent
 
