@@ -18,6 +18,8 @@ from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.errors import UserError
 
+FORMATS = ("text", "json", "github", "markdown")
+FAIL_ON = ("breaking", "any", "none")
 EXIT_OK, EXIT_DRIFT, EXIT_USER, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
 
@@ -88,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache", action="store_true", help="always regenerate; do not answer from the cache"
     )
+    _format(parser, suppress=False)
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -120,11 +123,56 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check the generated and manual schemas")
     _common(validate, suppress=True)
+
+    diff = commands.add_parser(
+        "diff",
+        help="classify schema changes against a git revision (breaking-change gate)",
+        description="Compare the generated schemas committed at the merge base of REF and"
+        " HEAD with a fresh generation from the working tree; exit 1 when a change at or"
+        " above --fail-on exists.",
+    )
+    _common(diff, suppress=True)
+    diff.add_argument("--against", required=True, metavar="REF", help="branch, tag or commit")
+    diff.add_argument(
+        "--exact", action="store_true", help="compare with REF itself, not its merge base"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="breaking",
+        help="exit 1 on a breaking change (default), on any change, or never",
+    )
+    _format(diff, suppress=True)
     return parser
+
+
+def _format(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=argparse.SUPPRESS if suppress else "text",
+        help="output for hook mode, --check and diff: text (default), json (one object on"
+        " stdout), github (workflow annotations), markdown (--check and diff)",
+    )
 
 
 def _load(args: argparse.Namespace) -> Config:
     return load_config(root=args.root, config_file=args.config)
+
+
+def _check_format(args: argparse.Namespace) -> None:
+    if args.format == "text":
+        return
+    if args.watch or args.command not in (None, "diff"):
+        raise UserError(
+            "--format applies to hook mode, --check and diff only",
+            f"drop --format {args.format}",
+        )
+    if args.format == "markdown" and args.command is None and not args.check:
+        raise UserError(
+            "--format markdown applies to --check and diff only",
+            "use --format text, json or github in hook mode",
+        )
 
 
 def dispatch(args: argparse.Namespace, console: Console) -> int:
@@ -133,13 +181,14 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
             f"--check and --watch cannot be combined with '{args.command}'",
             f"run '{PROG} --check' or '{PROG} {args.command}' on its own",
         )
+    _check_format(args)
     config = _load(args)
     if args.watch:
         from schema_sync_hook.commands.watch import watch_command
 
         return watch_command(config, console, args)
     if args.command is None:
-        if not args.no_cache:
+        if not args.no_cache and args.format == "text":
             from schema_sync_hook import cache
 
             if cache.fresh(config):  # the fast path: nothing heavy imported
@@ -149,7 +198,9 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         from schema_sync_hook.sync import Mode
 
         mode = Mode.CHECK if args.check else Mode.HOOK
-        return run_command(config, console, mode, use_cache=not args.no_cache)
+        return run_command(
+            config, console, mode, use_cache=not args.no_cache, output_format=args.format
+        )
     if args.command == "sync":
         from schema_sync_hook.commands.run import run_command
         from schema_sync_hook.sync import Mode
@@ -174,13 +225,26 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         from schema_sync_hook.commands.validate import validate_command
 
         return validate_command(config, console)
+    if args.command == "diff":
+        from schema_sync_hook.commands.diff import diff_command
+
+        return diff_command(
+            config,
+            console,
+            args.against,
+            exact=args.exact,
+            fail_on=args.fail_on,
+            output_format=args.format,
+        )
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    console = Console(verbosity=args.verbosity, no_color=args.no_color)
+    # A machine-readable format owns stdout; every message goes to stderr.
+    messages = sys.stderr if args.format != "text" else None
+    console = Console(verbosity=args.verbosity, no_color=args.no_color, out=messages)
     try:
         return dispatch(args, console)
     except UserError as exc:

@@ -37,6 +37,7 @@ class Settings:
     sensitive_fields: tuple[str, ...] = ("*password*", "*secret*")
     type_overrides: tuple[tuple[str, str], ...] = ()
     missing_imports: str | tuple[str, ...] = "error"
+    accept_breaking: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -191,6 +192,16 @@ def _parse_missing_imports(value: Any) -> str | tuple[str, ...]:
     return names or "error"
 
 
+def _parse_accepts(value: Any) -> tuple[str, ...]:
+    """``accept_breaking``: class names or ``Class.field`` (the field's wire name)."""
+    entries = _parse_list(value)
+    for entry in entries:
+        cls, dot, wire = entry.partition(".")
+        if not cls.isidentifier() or (dot and not wire):
+            raise ValueError(f"{entry!r} is not a class name or Class.field")
+    return entries
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "models": _parse_list,
     "tortoise_config": _parse_optional_str,
@@ -209,5 +220,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sensitive_fields": _parse_list,
     "type_overrides": _parse_mapping,
     "missing_imports": _parse_missing_imports,
+    "accept_breaking": _parse_accepts,
 }
 assert set(PARSERS) == set(KEYS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from schema_sync_hook.config import Config
 from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.generate import generate
@@ -9,7 +12,12 @@ from schema_sync_hook.sync import Mode, Report, State, run
 
 
 def run_command(
-    config: Config, console: Console, mode: Mode, force: bool = False, use_cache: bool = False
+    config: Config,
+    console: Console,
+    mode: Mode,
+    force: bool = False,
+    use_cache: bool = False,
+    output_format: str = "text",
 ) -> int:
     project, generated = generate(config)
     console.detail(
@@ -19,7 +27,14 @@ def run_command(
     if project.stubbed:
         console.detail(f"stubbed missing modules: {', '.join(project.stubbed)}")
     report = run(config, generated, mode, force=force, say=console.info)
-    print_report(report, console)
+    if output_format == "text":
+        print_report(report, console)
+    else:
+        from schema_sync_hook.ciformats import render
+        from schema_sync_hook.cireport import from_sync
+
+        sys.stdout.write(render(from_sync(report, project, config), output_format, Path.cwd()))
+        sys.stdout.flush()
     if use_cache and mode is Mode.HOOK and report.exit_code == 0:
         from schema_sync_hook import cache
 

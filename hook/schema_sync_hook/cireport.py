@@ -1,0 +1,128 @@
+"""What the CI formats show: files, and one row per changed field or model.
+
+Two adapters build it: from the sync report (hook mode, ``--check``) and from the
+breaking-change report (``diff``). Each row is located in the model source
+through the description (the field's definition line, or the model's class line),
+or not at all when no model caused it (a formatting or configuration change, a
+hand edit, a removed model). The renderers in :mod:`ciformats` only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema_sync_hook.breaking import BreakingReport
+from schema_sync_hook.classify import SchemaChange
+from schema_sync_hook.config import Config
+from schema_sync_hook.description import Location, ModelSpec, ProjectSpec
+from schema_sync_hook.sync import ModelChange, Report, State
+
+STATES = {
+    State.IN_SYNC: "in_sync",
+    State.STALE: "stale",
+    State.MISSING: "missing",
+    State.HAND_EDITED: "hand_edited",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    model: str | None  # None: no model caused it
+    change: str  # "added", "removed", "changed"
+    field: str | None  # None: the whole model (or class)
+    location: Location | None
+    cls: str | None = None  # diff only: the schema class
+    severity: str | None = None  # diff only: breaking / accepted / compatible
+    what: str = ""  # diff only: what changed
+    class_location: Location | None = None  # the model's class line
+
+    @property
+    def name(self) -> str:
+        owner = self.model or "?"
+        return f"{owner}.{self.field}" if self.field else owner
+
+
+@dataclass(frozen=True)
+class FileView:
+    path: Path  # absolute
+    state: str  # in_sync / stale / missing / hand_edited
+    rows: tuple[Row, ...]
+    diff: str
+    written: bool = False
+
+
+@dataclass(frozen=True)
+class CiView:
+    kind: str  # "check", "hook" or "diff"
+    files: tuple[FileView, ...]
+    breaking: BreakingReport | None = None
+
+    @property
+    def drift(self) -> bool:
+        return any(f.state != "in_sync" for f in self.files)
+
+
+def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
+    models = {m.name: m for m in project.models}
+    files = []
+    for result in report.results:
+        state = STATES[result.state]
+        rows: list[Row] = []
+        if state != "in_sync":
+            located = state != "hand_edited" and not result.manual
+            for change in result.changes:
+                rows += _sync_rows(change, models.get(change.name) if located else None)
+            if not rows:  # header, imports or formatting only; or the re-export block
+                rows.append(Row(None, "changed", None, None))
+        files.append(
+            FileView(
+                config.path(result.path), state, tuple(rows), result.diff, written=result.written
+            )
+        )
+    kind = "check" if report.mode.value in ("check", "dry-run") else "hook"
+    return CiView(kind, tuple(files))
+
+
+def _sync_rows(change: ModelChange, model: ModelSpec | None) -> list[Row]:
+    at = model.location if model is not None else None
+    if change.change != "changed" or not change.fields:
+        return [Row(change.name, change.change, None, at, class_location=at)]
+    return [
+        Row(change.name, "changed", f, _located(model, f), class_location=at) for f in change.fields
+    ]
+
+
+def from_breaking(report: BreakingReport, project: ProjectSpec, config: Config) -> CiView:
+    models = {m.name: m for m in project.models}
+    files = []
+    for result in report.files:
+        rows = tuple(_breaking_row(c, models) for c in result.changes)
+        files.append(FileView(config.path(result.path), result.state, rows, result.diff))
+    return CiView("diff", tuple(files), breaking=report)
+
+
+def _breaking_row(change: SchemaChange, models: dict[str, ModelSpec]) -> Row:
+    model = models.get(change.model) if change.model else None
+    field = change.field if change.change != "removed" else None
+    return Row(
+        model=change.model or change.cls,
+        change=change.change,
+        field=change.field,
+        location=_located(model, field),
+        cls=change.cls,
+        severity=change.severity,
+        what=change.what,
+        class_location=model.location if model is not None else None,
+    )
+
+
+def _located(model: ModelSpec | None, field: str | None) -> Location | None:
+    """The field's definition line, else the model's class line."""
+    if model is None:
+        return None
+    if field is not None:
+        spec = next((f for f in model.fields if f.name == field), None)
+        if spec is not None and spec.location is not None:
+            return spec.location
+    return model.location
