@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 from conftest import Project
 
@@ -313,3 +314,119 @@ def test_type_override_that_is_not_a_dotted_name_is_refused(
         )
     )
     refused(project, "Book.title")
+
+
+# --- item 2: a pattern pydantic's default engine cannot compile -------------------------
+
+
+def test_look_around_pattern_is_enforced_with_pythons_engine(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        models_source(
+            """
+            import re
+
+            from tortoise.validators import RegexValidator
+
+
+            class Account(models.Model):
+                id = fields.IntField(primary_key=True)
+                login = fields.CharField(
+                    max_length=20, validators=[RegexValidator(r"(?!admin)[a-z]+", 0)]
+                )
+                code = fields.CharField(
+                    max_length=20, validators=[RegexValidator(r"(?i)[a-z]+\\Z", 0)]
+                )
+
+
+            class Plain(models.Model):
+                id = fields.IntField(primary_key=True)
+                code = fields.CharField(max_length=20, validators=[RegexValidator("[a-z]+", 0)])
+                tag = fields.CharField(
+                    max_length=20, validators=[RegexValidator("[a-z]+  # letters", re.X)]
+                )
+            """
+        )
+    )
+    assert project.run("sync").code == 0
+    text = project.read(OUT)
+    plain = text[text.index("class PlainCreate") :]
+    assert text.count('regex_engine="python-re"') == 3  # Account's three classes only
+    assert "regex_engine" not in plain
+    data = run_generated(
+        project,
+        """
+        from pydantic import ValidationError
+
+        def accepts(schema, **values):
+            try:
+                schema.model_validate(values)
+            except ValidationError:
+                return False
+            return True
+
+        result = {
+            "admin": accepts(gen.AccountCreate, login="admin", code="x"),
+            "bob": accepts(gen.AccountCreate, login="bob", code="x"),
+            "update admin": accepts(gen.AccountUpdate, login="admin"),
+            "upper code": accepts(gen.AccountCreate, login="bob", code="ABC"),
+            "code with newline": accepts(gen.AccountCreate, login="bob", code="abc\\\\n"),
+            "plain": accepts(gen.PlainCreate, code="1", tag="a"),
+            "verbose": accepts(gen.PlainCreate, code="a", tag="abc"),
+            "verbose upper": accepts(gen.PlainCreate, code="a", tag="ABC"),
+        }
+        """,
+    )
+    assert data == {
+        "admin": False,
+        "bob": True,
+        "update admin": False,
+        "upper code": True,
+        "code with newline": False,
+        "plain": False,
+        "verbose": True,
+        "verbose upper": False,
+    }
+
+
+# --- item 4: cache inputs outside the root ----------------------------------------------
+
+
+def test_an_edit_outside_the_root_is_not_answered_from_the_cache(tmp_path: Path) -> None:
+    """python_path = ["../shared"]: the shared models are inputs of the cache."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "sharedmodels.py").write_text(
+        "from tortoise import fields, models\n\n\n"
+        "class Note(models.Model):\n"
+        "    id = fields.IntField(primary_key=True)\n"
+        "    text = fields.CharField(max_length=10)\n",
+        encoding="utf-8",
+    )
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[tool.schema-sync]\nmodels = ["sharedmodels"]\noutput = "api/schemas_generated.py"\n'
+        'python_path = ["../shared"]\n',
+        encoding="utf-8",
+    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "schema_sync_hook", *args, "--root", str(root)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert run("sync").returncode == 0
+    assert run().returncode == 0  # in sync: the cache is written
+    cache = json.loads((root / ".schema_sync" / "cache.json").read_text(encoding="utf-8"))
+    assert (shared / "sharedmodels.py").as_posix() in cache["inputs"]
+    model = shared / "sharedmodels.py"
+    model.write_text(model.read_text(encoding="utf-8").replace("10", "20"), encoding="utf-8")
+    check = run("--check")
+    assert check.returncode == 1, check
+    assert "max_length=20" in check.stdout
+    assert run().returncode == 1  # hook mode sees it too (and writes)

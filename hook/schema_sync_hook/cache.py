@@ -1,9 +1,11 @@
 """The fast path: answer "in sync" without importing tortoise, pydantic or jinja2.
 
 After a hook run that found everything in sync, the inputs that decided the
-output are recorded in ``.schema_sync/cache.json``: every project file imported
-while generating, the config files and ``SCHEMA_SYNC_*`` variables, the tool
-and Tortoise versions, and the generated files themselves. The next hook or
+output are recorded in ``.schema_sync/cache.json``: every file of the user's
+code imported while generating (not the standard library nor an installed
+distribution; also outside the root, through ``python_path``), the config files
+and ``SCHEMA_SYNC_*`` variables, the tool and Tortoise versions, and the
+generated files themselves. The next hook or
 ``--check`` run is answered from the cache only when all of them are unchanged.
 A file's size and mtime decide quickly; when they differ its content hash does.
 """

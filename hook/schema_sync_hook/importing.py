@@ -17,7 +17,7 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable[[], set[str]]]:
-    """Yield a function listing the project files imported so far (relative POSIX paths)."""
+    """Yield a function listing the user's files imported so far (POSIX paths)."""
     saved_path = list(sys.path)
     before = set(sys.modules)
     entries = [str((root / p).resolve()) for p in python_path]
@@ -28,27 +28,35 @@ def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable
     importlib.invalidate_caches()
 
     inside = str(root) + os.sep
-    # A virtualenv inside the project holds installed packages, not project code.
-    installed = tuple(
-        {os.path.realpath(p) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    )
+    folders = tuple(dict.fromkeys(entry + os.sep for entry in [str(root), *entries]))
+    libraries = _library_folders()
 
-    def in_project(module: object) -> Path | None:
-        # sys.path holds the resolved root, so a plain prefix test suffices (and is
-        # cheap: it runs for every loaded module).
+    def user_file(module: object) -> str | None:
+        """The file of a module that is the user's code (wherever it lives), not the
+        standard library nor an installed distribution nor this tool."""
+        # a plain prefix test is cheap: it runs for every loaded module
         file = getattr(module, "__file__", None)
-        if not isinstance(file, str) or not file.startswith(inside):
+        if not isinstance(file, str) or not os.path.isabs(file):
             return None
-        if file.startswith(installed) or "site-packages" in file or "dist-packages" in file:
+        if file.startswith(libraries) or "site-packages" in file or "dist-packages" in file:
             return None
-        return Path(file)
+        return file
 
     def project_files() -> set[str]:
+        """Every user file imported: relative to the root inside it, absolute outside."""
         found = set()
-        for module in list(sys.modules.values()):
-            path = in_project(module)
-            if path is not None and ".schema_sync" not in path.parts:
-                found.add(path.relative_to(root).as_posix())
+        for name, module in list(sys.modules.items()):
+            file = user_file(module)
+            if file is None:
+                continue
+            path = Path(file)
+            if file.startswith(inside):
+                if ".schema_sync" not in path.parts:
+                    found.add(path.relative_to(root).as_posix())
+            elif name not in before or file.startswith(folders):
+                # outside the root: what the models imported (the caller's own
+                # modules, imported before, are not inputs)
+                found.add(path.as_posix())
         return found
 
     try:
@@ -56,5 +64,22 @@ def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable
     finally:
         sys.path[:] = saved_path
         for name in set(sys.modules) - before:
-            if in_project(sys.modules[name]) is not None:
+            file = user_file(sys.modules[name])
+            if file is not None and file.startswith(folders):
                 del sys.modules[name]
+
+
+def _library_folders() -> tuple[str, ...]:
+    """Folders of the standard library, installed distributions and this tool."""
+    import site
+    import sysconfig
+
+    kinds = ("stdlib", "platstdlib", "purelib", "platlib", "scripts")
+    folders = {sysconfig.get_path(kind) for kind in kinds}
+    folders.update(site.getsitepackages())
+    folders.add(site.getusersitepackages())
+    folders.add(str(Path(__file__).parent))
+    found = set()
+    for folder in filter(None, folders):
+        found.update({folder + os.sep, os.path.realpath(folder) + os.sep})
+    return tuple(sorted(found))

@@ -313,7 +313,12 @@ def _constraints(
         elif isinstance(validator, MaxLengthValidator):
             if sized:
                 tighten("max_length", validator.max_length, min)
-        elif isinstance(validator, RegexValidator) and python_type is str and kind == "scalar":
+        elif (
+            isinstance(validator, RegexValidator)
+            and python_type is str
+            and kind == "scalar"
+            and isinstance(validator.regex.pattern, str)
+        ):
             found["pattern"] = _anchored(validator.regex)
         else:
             notes.append(f"validator {_callable_name(validator)} is not carried over")
@@ -339,17 +344,31 @@ def _plain_number(value: Any) -> Any:
     return value
 
 
+_FLAG_LETTERS = (
+    (re.ASCII, "a"),
+    (re.IGNORECASE, "i"),
+    (re.MULTILINE, "m"),
+    (re.DOTALL, "s"),
+    (re.VERBOSE, "x"),
+)
+_LEADING_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
 def _anchored(regex: re.Pattern[str]) -> str:
-    """Tortoise uses ``re.match`` (anchored at the start); pydantic searches."""
+    """Tortoise uses ``re.match`` (anchored at the start); pydantic searches.
+
+    The pattern's flags (also inline ones such as a leading ``(?i)``, which must
+    not end up inside the group) are written once, at the start.
+    """
     pattern = regex.pattern
-    flags = "".join(
-        letter
-        for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
-        if regex.flags & flag
-    )
+    while match := _LEADING_FLAGS.match(pattern):
+        pattern = pattern[match.end() :]
+    flags = "".join(letter for flag, letter in _FLAG_LETTERS if regex.flags & flag)
     prefix = f"(?{flags})" if flags else ""
-    if pattern.startswith("^"):
+    if pattern.startswith("^") and "|" not in pattern:
         return prefix + pattern
+    if regex.flags & re.VERBOSE:  # a trailing comment must not swallow the ")"
+        pattern += "\n"
     return f"{prefix}^(?:{pattern})"
 
 

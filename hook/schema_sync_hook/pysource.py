@@ -168,8 +168,12 @@ def _doc_line(line: str) -> str:
 def docstring(summary: str, body: str | None, indent: str) -> list[str]:
     """A class docstring: a one-line summary, then ``body`` (any text, kept exactly
     up to trailing spaces) in the multi-line form black and ruff leave as it is."""
-    if not body:
+    lines = [_doc_line(line) for line in (body or "").splitlines()]
+    while lines and not lines[0]:  # blank lines around the text ("\r\n" too) are not kept
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
         return [f'{indent}"""{_doc_line(summary)}"""']
-    lines = [_doc_line(line) for line in body.strip("\n").splitlines()]
     shown = [f"{indent}{line}" if line else "" for line in lines]
     return [f'{indent}"""{_doc_line(summary)}', "", *shown, f'{indent}"""']

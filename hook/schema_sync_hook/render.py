@@ -201,6 +201,22 @@ def _check_ref(ref: TypeRef, owner: str) -> None:
         code_name(part, owner, f"name of {pysource.string(what)}:")
 
 
+@cache
+def needs_python_re(pattern: object) -> bool:
+    """Whether pydantic's default (Rust) regex engine cannot compile ``pattern``
+    (look-around, back-references, ...): the class then uses Python's ``re``, the
+    engine Tortoise's validator uses."""
+    if not isinstance(pattern, str):
+        return False
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return True
+    return False
+
+
 # --- imports -----------------------------------------------------------------------
 
 
@@ -358,6 +374,10 @@ def _render_class(
     fields = _fields_for(model, variant, options)
     attributes = attribute_names(model.fields)
     config = ["from_attributes=True"] if variant == "Response" else []
+    if any(
+        needs_python_re(value) for f in fields for key, value in f.constraints if key == "pattern"
+    ):
+        config.append('regex_engine="python-re"')
     carried = dict(model.config)
     if any(attributes[f.name] != f.name for f in fields):
         carried.setdefault("populate_by_name", True)
