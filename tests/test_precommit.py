@@ -7,67 +7,18 @@ so pre-commit builds the hook's virtualenv (from the package registry) once.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SIMPLE_MODELS
+from conftest import REPO, SIMPLE_MODELS, commit, run
 
 pytestmark = pytest.mark.slow
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 OUT = "api/schemas_generated.py"
-
-
-def run(
-    cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
-
-
-@pytest.fixture(scope="session")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    home = tmp_path_factory.mktemp("home")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SCHEMA_SYNC_", "GIT_"))}
-    environ.update(GIT_ENV)
-    environ["HOME"] = str(home)
-    environ["PRE_COMMIT_HOME"] = os.environ.get("PRE_COMMIT_HOME") or str(home / "pre-commit")
-    environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), environ.get("PATH", "")])
-    environ["NO_COLOR"] = "1"
-    return environ
-
-
-@pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
-    """A git repo with this checkout's code, as users would reference the real one."""
-    repo = tmp_path_factory.mktemp("hook-repo")
-    for name in ("hook", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(
-                source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-            )
-        else:
-            shutil.copy(source, repo / name)
-    run(["git", "init", "-q", "-b", "main"], repo, env)
-    run(["git", "add", "-A"], repo, env)
-    run(["git", "commit", "-qm", "hook"], repo, env)
-    sha = run(["git", "rev-parse", "HEAD"], repo, env).stdout.strip()
-    return repo, sha
 
 
 def make_consumer(
@@ -96,14 +47,6 @@ def make_consumer(
         assert commit(root, env, "start").returncode == 0
         shutil.rmtree(root / ".schema_sync")
     return root
-
-
-def commit(
-    root: Path, env: dict[str, str], message: str = "change"
-) -> subprocess.CompletedProcess[str]:
-    """git commit; pre-commit's output (on stdout or stderr) is returned as stdout."""
-    proc = run(["git", "commit", "-m", message], root, env, check=False)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout + proc.stderr, "")
 
 
 def add_isbn(root: Path) -> None:

@@ -459,16 +459,12 @@ def forget_modules(before: set[str]) -> None:
 
 def _advice(missing: dict[str, str]) -> UserError:
     names = sorted(missing)
-    where = next(iter(missing.values()))
-    shown = ", ".join(repr(n) for n in names)
-    plural = "modules" if len(names) > 1 else "module"
-    verb = "are" if len(names) > 1 else "is"
-    dists = ", ".join(dict.fromkeys(distribution(n) for n in names))
-    return UserError(
-        f"the models import third-party {plural} {shown} ({where}), which {verb} not installed"
-        f" here (distribution {dists})",
-        install_advice(names) + STUB_HINT,
-    )
+    shown = ", ".join(f"{n!r} ({missing[n]})" if missing[n] else repr(n) for n in names)
+    if len(names) == 1:
+        cause = f"the models import the third-party module {shown}, which is not installed here"
+    else:
+        cause = f"the models import third-party modules that are not installed here: {shown}"
+    return UserError(cause, install_advice(names) + STUB_HINT)
 
 
 def _refusal(exc: PlaceholderUsed) -> UserError:
