@@ -99,9 +99,17 @@ class Project:
         return self.root / "api" / "schemas_generated.py"
 
     def snapshot(self) -> dict[str, bytes]:
-        """Every file under the root except tool caches, for "nothing changed" checks."""
+        """Every file under the root except tool caches, for "nothing changed" checks.
+
+        The lock (and the state folder's .gitignore) are left out: a writing run takes
+        the lock before it generates, so a run that then fails has still created them.
+        """
         found = {}
+        lock_files = {".schema_sync/lock", ".schema_sync/.gitignore"}
         for path in sorted(self.root.rglob("*")):
+            relative = path.relative_to(self.root).as_posix()
+            if relative in lock_files:
+                continue
             if path.is_file() and "__pycache__" not in path.parts:
                 found[path.relative_to(self.root).as_posix()] = path.read_bytes()
         return found

@@ -379,7 +379,7 @@ def test_unknown_field_type_names_the_field_and_the_override(
 
 
 def test_summary_names_only_the_changed_fields() -> None:
-    from schema_sync_hook.sync import model_changes
+    from schema_sync_hook.plan import model_changes
 
     old = "class TagCreate(BaseModel):\n    name: str\n\n\nclass XCreate(BaseModel):\n    a: int\n"
     new = old.replace("    name: str\n", "    name: str\n    color: str | None = None\n")

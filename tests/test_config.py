@@ -27,7 +27,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.line_length == 88
 
 
-def test_precedence_cli_env_dotenv_pyproject_setupcfg(tmp_path: Path) -> None:
+def test_precedence_env_dotenv_pyproject_setupcfg(tmp_path: Path) -> None:
     write(
         tmp_path / "setup.cfg",
         "[schema-sync]\nmodels = a.models\nmax_backups = 1\nauto_merge = yes\n"
@@ -39,16 +39,16 @@ def test_precedence_cli_env_dotenv_pyproject_setupcfg(tmp_path: Path) -> None:
     )
     write(tmp_path / ".env", "SCHEMA_SYNC_MAX_BACKUPS=3\nSCHEMA_SYNC_BACKUP_DIR=dotenv\nOTHER=x\n")
     environ = {"SCHEMA_SYNC_MAX_BACKUPS": "4"}
-    config = load_config(tmp_path, environ=environ, cli={"max_backups": 5})
+    config = load_config(tmp_path, environ=environ)
     s = config.settings
-    assert s.max_backups == 5 and config.origins["max_backups"] == "command line"
+    assert s.max_backups == 4 and config.origins["max_backups"] == "environment"
     assert s.backup_dir == "dotenv" and config.origins["backup_dir"] == ".env"
     assert s.environment == "test" and "pyproject.toml" in config.origins["environment"]
     assert s.auto_merge is True and config.origins["auto_merge"] == "setup.cfg [schema-sync]"
     assert s.models == ("a.models",)
-    environment_only = load_config(tmp_path, environ=environ)
-    assert environment_only.settings.max_backups == 4
-    assert environment_only.origins["max_backups"] == "environment"
+    dotenv_only = load_config(tmp_path, environ={})
+    assert dotenv_only.settings.max_backups == 3
+    assert dotenv_only.origins["max_backups"] == ".env"
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from schema_sync_hook.sync import is_intact
+from schema_sync_hook.plan import is_intact
 
 from conftest import Project
 

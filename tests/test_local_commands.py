@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook import files
 from schema_sync_hook.merge import BEGIN, END
 
 from conftest import Project
@@ -329,8 +329,8 @@ def test_auto_merge_creates_missing_manual_module(project: Project) -> None:
 HOLDER = """
 import sys
 from pathlib import Path
-from schema_sync_hook import files
-with files.project_lock(Path(sys.argv[1])):
+from schema_sync_hook.lock import project_lock
+with project_lock(Path(sys.argv[1])):
     print("ready", flush=True)
     sys.stdin.read()  # holds the lock until the test closes stdin (or kills it)
 """
@@ -391,18 +391,22 @@ def test_lock_of_a_killed_process_does_not_block(project: Project) -> None:
     assert time.monotonic() - started < 30
 
 
-def test_lock_gives_up_with_a_clear_message(tmp_path: Path) -> None:
-    holder = LockHolder(tmp_path)
-    from schema_sync_hook.errors import UserError
+def test_lock_tells_once_then_blocks_until_released(tmp_path: Path) -> None:
+    from schema_sync_hook.lock import project_lock
 
-    try:
-        with (
-            pytest.raises(UserError, match="another schema-sync-hook run holds"),
-            files.project_lock(tmp_path, timeout=0.3),
-        ):
-            pass
-    finally:
-        holder.kill()
+    holder = LockHolder(tmp_path)
+    told: list[Path] = []
+
+    def blocked(path: Path) -> None:
+        told.append(path)
+        holder.release()  # the wait that follows ends when the holder has exited
+
+    with project_lock(tmp_path, blocked):
+        assert (tmp_path / "lock").read_text() == f"{os.getpid()}\n"
+    assert told == [tmp_path / "lock"]
+    with project_lock(tmp_path, blocked):  # free now: not told again
+        pass
+    assert len(told) == 1
 
 
 def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
@@ -416,5 +420,6 @@ def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
     project.output.write_text(edited)
     holder.release()
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2 and "changed while schema-sync-hook was generating" in err
+    # Seen under the lock, the edit is treated as one made before the run: refused.
+    assert proc.returncode == 2 and "was edited by hand" in err
     assert project.output.read_text() == edited

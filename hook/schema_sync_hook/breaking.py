@@ -107,7 +107,7 @@ def against(
     fail_on: str = "breaking",
 ) -> BreakingReport:
     """Compare the files committed at ``rev`` with the freshly ``generated`` ones."""
-    from schema_sync_hook.sync import unified_diff
+    from schema_sync_hook.plan import unified_diff
 
     top, base = rev.top, rev.commit
     old_texts = {g.path: gitrev.show(top, base, config.path(g.path)) for g in generated}

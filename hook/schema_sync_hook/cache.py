@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from schema_sync_hook import __version__
-from schema_sync_hook.config import ENV_PREFIX, Config
+from schema_sync_hook.config import ENV_PREFIX, Config, input_patterns
 
 CACHE_FILE = "cache.json"
 FORMAT = 1
@@ -97,7 +97,16 @@ def _context(config: Config) -> dict[str, Any]:
         "line_length": config.line_length,
         "env": sorted(env.items()),
         "config_files": [str(p) for p in config.files_read],
+        "pattern_inputs": _pattern_inputs(config),  # a new requirements-x.txt counts
     }
+
+
+def _pattern_inputs(config: Config) -> list[str]:
+    found = []
+    for pattern in input_patterns(config.config_file, config.root):
+        if "*" in pattern:
+            found += sorted(p.name for p in config.root.glob(pattern))
+    return found
 
 
 def _config_relatives(config: Config) -> list[str]:
@@ -106,8 +115,8 @@ def _config_relatives(config: Config) -> list[str]:
         for p in config.files_read
         if p.is_relative_to(config.root)
     ]
-    names += ["pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml"]
-    return names
+    names += [p for p in input_patterns(config.config_file, config.root) if "*" not in p]
+    return names + _pattern_inputs(config)
 
 
 def fresh(config: Config) -> bool:

@@ -16,7 +16,8 @@ from schema_sync_hook.breaking import BreakingReport
 from schema_sync_hook.classify import SchemaChange
 from schema_sync_hook.config import Config
 from schema_sync_hook.description import Location, ModelSpec, ProjectSpec
-from schema_sync_hook.sync import ModelChange, Report, State
+from schema_sync_hook.plan import ModelChange, State
+from schema_sync_hook.report import Report
 
 STATES = {
     State.IN_SYNC: "in_sync",

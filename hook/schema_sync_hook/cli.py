@@ -16,12 +16,10 @@ from schema_sync_hook import __version__
 from schema_sync_hook.config import Config
 from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.console import PROG, Console
-from schema_sync_hook.errors import UserError
+from schema_sync_hook.errors import Exit, UserError
 
 FORMATS = ("text", "json", "github", "markdown")
 FAIL_ON = ("breaking", "any", "none")
-EXIT_OK, EXIT_DRIFT, EXIT_USER, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -186,16 +184,16 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
     if args.watch:
         from schema_sync_hook.commands.watch import watch_command
 
-        return watch_command(config, console, args)
+        return watch_command(config, console)
     if args.command is None:
         if not args.no_cache and args.format == "text":
             from schema_sync_hook import cache
 
             if cache.fresh(config):  # the fast path: nothing heavy imported
                 console.detail("nothing changed since the last in-sync run (cache): in sync")
-                return EXIT_OK
+                return Exit.OK
         from schema_sync_hook.commands.run import run_command
-        from schema_sync_hook.sync import Mode
+        from schema_sync_hook.plan import Mode
 
         mode = Mode.CHECK if args.check else Mode.HOOK
         return run_command(
@@ -203,7 +201,7 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         )
     if args.command == "sync":
         from schema_sync_hook.commands.run import run_command
-        from schema_sync_hook.sync import Mode
+        from schema_sync_hook.plan import Mode
 
         mode = Mode.DRY_RUN if args.dry_run else Mode.SYNC
         return run_command(config, console, mode, force=args.force)
@@ -253,21 +251,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exception(exc.__cause__ or exc, file=sys.stderr)
-        return EXIT_USER
+        return Exit.USER
     except KeyboardInterrupt:
         console.error("interrupted; nothing was left half-written")
-        return EXIT_INTERRUPTED
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, as a shell pipeline expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        return Exit.BROKEN_PIPE
     except Exception as exc:  # the one place that turns a bug into exit 3
         import traceback
 
         console.error(f"internal error: {type(exc).__name__}: {exc}")
         traceback.print_exc(file=sys.stderr)
         console.error("this is a bug in schema-sync-hook; please report it with the output above")
-        return EXIT_INTERNAL
+        return Exit.INTERNAL
 
 
 def entry() -> None:

@@ -8,12 +8,24 @@ resolved result with the origin of each key. Reading the sources is ``config_sou
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
+import posixpath
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from schema_sync_hook.errors import UserError
+
 ENV_PREFIX = "SCHEMA_SYNC_"
+APP_PLACEHOLDER = "{app}"
+# Every file besides the Python source that decides the output: the config files the
+# settings and the line length are read from, and the lock files that pin Tortoise or
+# pydantic. The cache, the watcher and the hooks' ``files`` pattern all come from here.
+CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml")
+CONFIG_SUFFIXES = (".toml", ".cfg")  # what a ``--config FILE`` can be
+LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "requirements*.txt")
 STATE_DIR = ".schema_sync"
 DEFAULT_LINE_LENGTH = 88
 
@@ -62,8 +74,27 @@ class Config:
     files_read: tuple[Path, ...] = ()
     line_length: int = DEFAULT_LINE_LENGTH
 
+    config_file: Path | None = None  # the --config file, when one was given
+
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+    def output_for(self, app: str) -> str:
+        return resolve_output(self.settings.output, app)
+
+    @property
+    def output_glob(self) -> str:
+        """The generated file(s) as a glob pattern relative to the root."""
+        return self.settings.output.replace(APP_PLACEHOLDER, "*")
+
+    @property
+    def fixed_output(self) -> str | None:
+        """The generated file when ``output`` has no ``{app}``."""
+        return None if APP_PLACEHOLDER in self.settings.output else self.settings.output
+
+    def is_input(self, relative: str) -> bool:
+        """Whether a file at ``relative`` (POSIX, from the root) decides the output."""
+        return relative.endswith(".py") or is_input_file(relative, self.config_file, self.root)
 
     @property
     def state_dir(self) -> Path:
@@ -87,6 +118,57 @@ class Config:
                 if parts and all(p.isidentifier() for p in parts):
                     return ".".join(parts)
         return None
+
+
+def resolve_output(output: str, app: str) -> str:
+    """``output`` for app ``app``, proved to stay inside the project root.
+
+    The one place ``{app}`` is replaced. A label that is not a plain name (``..``,
+    a path, a drive) would put the file elsewhere: a :class:`UserError` (exit 2).
+    """
+    path = output.replace(APP_PLACEHOLDER, app)
+    if path == output:
+        return path
+    normal = posixpath.normpath(path.replace("\\", "/"))
+    if (
+        not app
+        or app in {".", ".."}
+        or re.search(r"[/\\:\x00]", app)
+        or normal.startswith(("/", "../"))
+        or normal == ".."
+    ):
+        raise UserError(
+            f"app label {app!r} is not a plain name: its generated file {path!r} could"
+            " land outside the project root",
+            "give the app a plain name (letters, digits, _) in the Tortoise config",
+        )
+    return path
+
+
+def input_patterns(config_file: Path | None = None, root: Path | None = None) -> tuple[str, ...]:
+    """File-name patterns (at any depth) of the non-Python inputs."""
+    patterns = [*CONFIG_FILES, *LOCK_FILES]
+    if config_file is not None and root is not None and config_file.is_relative_to(root):
+        patterns.append(config_file.relative_to(root).as_posix())
+    return tuple(patterns)
+
+
+def is_input_file(relative: str, config_file: Path | None = None, root: Path | None = None) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatchcase(relative if "/" in p else name, p)
+        for p in input_patterns(config_file, root)
+    )
+
+
+def hook_files_pattern() -> str:
+    """The ``files:`` regex of the pre-commit hooks: Python source and every input file.
+
+    ``--config FILE`` can name any ``.toml`` or ``.cfg`` file, so those suffixes match too.
+    """
+    names = "|".join(re.escape(p).replace(r"\*", "[^/]*") for p in (*CONFIG_FILES, *LOCK_FILES))
+    suffixes = "|".join(re.escape(s) for s in (".py", *CONFIG_SUFFIXES))
+    return f"({suffixes})$|(^|/)({names})$"
 
 
 # --- value parsing -----------------------------------------------------------

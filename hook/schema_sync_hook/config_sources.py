@@ -121,7 +121,6 @@ def load_config(
     root: Path | None = None,
     *,
     config_file: Path | None = None,
-    cli: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Config:
@@ -176,8 +175,6 @@ def load_config(
         files_read.append(dotenv)
         layers.append((".env", _from_prefixed(_read_dotenv(dotenv))))
     layers.append(("environment", _from_prefixed(environ)))
-    if cli:
-        layers.append(("command line", cli))
 
     values: dict[str, Any] = {}
     origins: dict[str, str] = {key: "default" for key in KEYS}
@@ -222,6 +219,7 @@ def load_config(
         settings=settings,
         origins=origins,
         files_read=tuple(files_read),
+        config_file=None if config_file is None else config_file.resolve(),
         line_length=_line_length(root, pyproject_data),
     )
 

@@ -1,6 +1,22 @@
-"""The user-facing exceptions. The CLI maps them to exit codes in one place."""
+"""The exit codes and the user-facing exceptions.
+
+:class:`Exit` is the one table of exit codes: a ``Report`` answers with it, the
+command line maps these exceptions to it.
+"""
 
 from __future__ import annotations
+
+import enum
+
+
+class Exit(enum.IntEnum):
+    OK = 0  # in sync, or written by sync
+    DRIFT = 1  # drift found (and written in hook mode)
+    USER = 2  # the user's problem: config, model import, backup name, hand edit
+    INTERNAL = 3  # a bug in schema-sync-hook
+    INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
+
 
 # What str.splitlines() breaks a line at: none may reach a one-line message unescaped.
 _LINE_BREAKS = str.maketrans(

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from schema_sync_hook import pysource
+from schema_sync_hook.config import resolve_output
 from schema_sync_hook.description import (
     EnumMember,
     FieldSpec,
@@ -91,13 +92,14 @@ class GeneratedFile:
     content: str
     models: tuple[str, ...]
     modules: tuple[str, ...]
+    classes: tuple[tuple[str, str], ...] = ()  # (class name, model name), in file order
 
 
 def output_paths(project: ProjectSpec, output: str) -> list[tuple[str, list[ModelSpec]]]:
     """Group models by output file (one file, or one per app with ``{app}``)."""
     groups: dict[str, list[ModelSpec]] = {}
     for app in project.apps:
-        path = output.replace("{app}", app.label)
+        path = resolve_output(output, app.label)
         groups.setdefault(path, []).extend(app.models)
     for path, models in groups.items():
         seen: dict[str, ModelSpec] = {}
@@ -149,6 +151,7 @@ def render_file(
         content=with_header(body, modules),
         models=tuple(m.name for m in models),
         modules=tuple(modules),
+        classes=tuple((f"{m.name}{v}", m.name) for m in models for v in VARIANTS),
     )
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from schema_sync_hook.config import Config
 from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.worker import log_result, run_in_subprocess
+from schema_sync_hook.worker import Request, run_in_subprocess
 
 log = logging.getLogger("schema_sync_hook")
 
@@ -42,27 +42,30 @@ def start(root: Path | None = None, config_file: Path | None = None) -> object |
     if settings.production:
         log.info("Schema synchronization is off in production")
         return None
-    if settings.auto_sync_enabled:
-        _sync(config, config_file)
+    deferred = _sync(config) if settings.auto_sync_enabled else False
     if not settings.watch_enabled:
         return None
     from schema_sync_hook.watch import Watcher
 
     log.info("Starting file watcher for automatic schema regeneration...")
-    watcher = Watcher(config, config_file=config_file)
+    watcher = Watcher(config)
     try:
         watcher.start()
     except UserError as exc:
         log.warning("File watcher not started: %s", exc)
         return None
+    if deferred:
+        watcher.schedule("start-up sync after the commit")
     return watcher
 
 
-def _sync(config: Config, config_file: Path | None) -> None:
+def _sync(config: Config) -> bool:
+    """The start-up sync; True when a git commit in progress postponed its writing."""
     log.info("Running automatic schema synchronization...")
-    result = run_in_subprocess(config.root, config_file)
-    if log_result(result, failed="Schema synchronization failed"):
+    report = run_in_subprocess(Request(config.root, config.config_file, defer_during_commit=True))
+    if report.log(log, failed="Schema synchronization failed") and not report.deferred:
         log.info("Schema synchronization completed successfully")
+    return report.deferred is not None
 
 
 def stop(watcher: object | None) -> None:

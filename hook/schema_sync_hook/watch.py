@@ -3,7 +3,9 @@
 watchdog is imported lazily (the ``watch`` extra). The watcher looks at the
 folders of the model modules and at the config files, ignores its own output,
 backups, caches and editor temp files, waits ``watch_debounce_seconds`` after
-the last event, then runs one regeneration in a subprocess.
+the last event, then runs one regeneration in a subprocess. While a git commit
+is in progress (see ``gitstate``) it waits, and the worker does not write; the
+regeneration runs once the commit has finished.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from typing import Any
 
 from schema_sync_hook.config import STATE_DIR, Config
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.worker import log_result, run_in_subprocess
+from schema_sync_hook.gitstate import commit_in_progress
+from schema_sync_hook.report import Report
+from schema_sync_hook.worker import Request, run_in_subprocess
 
 log = logging.getLogger("schema_sync_hook")
 
-CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml")
 EDITOR_TEMP = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", "*.tmp", "*.bak")
 IGNORED_PARTS = {"__pycache__", ".git", ".mypy_cache", ".ruff_cache", ".pytest_cache", STATE_DIR}
 
@@ -62,24 +65,17 @@ def module_folders(config: Config) -> list[Path]:
 class Watcher:
     """Watches the project and regenerates; ``start()``/``stop()`` or ``run_forever()``."""
 
-    def __init__(
-        self,
-        config: Config,
-        config_file: Path | None = None,
-        regenerate: Callable[[], dict[str, Any]] | None = None,
-    ) -> None:
+    def __init__(self, config: Config, regenerate: Callable[[], Report] | None = None) -> None:
         self.config = config
-        self.config_file = config_file
-        self._regenerate = regenerate or (lambda: run_in_subprocess(config.root, config_file))
+        request = Request(config.root, config.config_file, defer_during_commit=True)
+        self._regenerate = regenerate or (lambda: run_in_subprocess(request))
         self._pending: str | None = None
         self._deadline = 0.0
         self._lock = threading.Condition()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._observer: Any = None
-        self.outputs = {
-            config.path(config.settings.output.replace("{app}", "*")).as_posix(),
-        }
+        self.outputs = {config.path(config.output_glob).as_posix()}
 
     # -- events --
 
@@ -93,10 +89,11 @@ class Watcher:
             return False
         if any(fnmatch.fnmatch(p.as_posix(), out) for out in self.outputs):
             return False
-        if p.parent.resolve() == self.config.root and p.name in CONFIG_FILES:
+        resolved = p.resolve()
+        if self.config.config_file is not None and resolved == self.config.config_file:
             return True
-        if self.config_file is not None and p.resolve() == self.config_file.resolve():
-            return True
+        if resolved.is_relative_to(self.config.root):
+            return self.config.is_input(resolved.relative_to(self.config.root).as_posix())
         return p.suffix == ".py"
 
     def notify(self, path: str) -> None:
@@ -108,16 +105,35 @@ class Watcher:
         with self._lock:
             if self._pending is None:
                 log.info("Model file modified: %s", shown.as_posix())
-            self._pending = shown.as_posix()
+        self.schedule(shown.as_posix())
+
+    def schedule(self, why: str) -> None:
+        """Regenerate after the debounce period (restarted by every call)."""
+        with self._lock:
+            self._pending = why
             self._deadline = time.monotonic() + self.config.settings.watch_debounce_seconds
             self._lock.notify_all()
 
     # -- regeneration --
 
-    def regenerate_now(self) -> dict[str, Any]:
-        result = self._regenerate()
-        log_result(result, failed="Schema regeneration failed")
-        return result
+    def regenerate_now(self) -> Report:
+        report = self._regenerate()
+        report.log(log, failed="Schema regeneration failed")
+        if report.deferred:
+            self.schedule("after the commit")
+        return report
+
+    def _wait_for_commit(self) -> None:
+        """Return once no git commit is in progress (or the watcher stops)."""
+        told = False
+        while not self._stopped.is_set():
+            why = commit_in_progress(self.config.root)
+            if why is None:
+                return
+            if not told:
+                log.info("Waiting: %s", why)
+                told = True
+            self._stopped.wait(0.25)
 
     def _loop(self) -> None:
         while not self._stopped.is_set():
@@ -131,6 +147,9 @@ class Watcher:
                     self._lock.wait(wait)
                     continue
                 self._pending = None
+            self._wait_for_commit()
+            if self._stopped.is_set():
+                return
             log.info("Triggering schema regeneration after debounce period")
             self.regenerate_now()
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from schema_sync_hook import files
+from schema_sync_hook import backups, files
 from schema_sync_hook.config import Config
 from schema_sync_hook.console import Console
-from schema_sync_hook.errors import UserError
+from schema_sync_hook.errors import Exit, UserError
+from schema_sync_hook.lock import project_lock, waiting_message
+from schema_sync_hook.plan import Action, Change, Mode, Plan, file_state
+from schema_sync_hook.transaction import transact
 
 
 def backup_command(
@@ -16,46 +20,46 @@ def backup_command(
     if action == "list":
         return _list(config, console, as_json)
     assert name is not None
-    backup = files.find_backup(config.backup_dir, name)
+    backup = backups.find_backup(config.backup_dir, name)
     if action == "delete":
-        with files.project_lock(config.state_dir, say=console.info):
-            files.delete_backup(backup)
+        with project_lock(config.state_dir, lambda p: console.info(waiting_message(p))):
+            backups.delete_backup(backup)
         console.info(f"deleted backup {backup.name}")
-        return 0
+        return Exit.OK
     return _restore(config, console, backup)
 
 
 def _list(config: Config, console: Console, as_json: bool) -> int:
-    backups = files.list_backups(config.backup_dir)
+    found = backups.list_backups(config.backup_dir)
     if as_json:
-        console.print(json.dumps([b.as_json() for b in backups], indent=2))
-        return 0
-    if not backups:
+        console.print(json.dumps([b.as_json() for b in found], indent=2))
+        return Exit.OK
+    if not found:
         console.print(f"no backups in {config.settings.backup_dir}")
-        return 0
-    for b in backups:
+        return Exit.OK
+    for b in found:
         if b.problem:
             console.print(f"{b.name}  (damaged: {b.problem})")
             continue
         paths = ", ".join(f["path"] for f in b.files)
         console.print(f"{b.name}  {b.created}  {b.reason:<8} {paths}")
-    return 0
+    return Exit.OK
 
 
-def _restore(config: Config, console: Console, backup: files.Backup) -> int:
+def _restore(config: Config, console: Console, backup: backups.Backup) -> int:
     if backup.problem:
         raise UserError(
             f"backup {backup.name} cannot be restored: {backup.problem}",
             "pick another backup from 'schema-sync-hook backup list'",
         )
-    contents = {}
+    contents: dict[Path, str] = {}
     for record in backup.files:
         relative = record["path"]
         target = config.path(relative).resolve()
         if not target.is_relative_to(config.root):
             raise UserError(f"backup {backup.name} names a path outside the project", "delete it")
         try:
-            data = files.backup_file(backup, relative).read_bytes()
+            data = backups.backup_file(backup, relative).read_bytes()
         except OSError as exc:
             raise UserError(
                 f"backup {backup.name} is missing {relative}", "pick another backup"
@@ -66,14 +70,20 @@ def _restore(config: Config, console: Console, backup: files.Backup) -> int:
                 "the backup is damaged; pick another backup",
             )
         contents[target] = data.decode("utf-8")
-    with files.project_lock(config.state_dir, say=console.info):
-        undo = files.create_backup(
-            config.backup_dir, config.root, list(contents), "restore", config.settings.max_backups
-        )
+
+    def make_plan() -> Plan:
+        changes = []
         for target, text in contents.items():
-            files.atomic_write(target, text)
+            old = files.read_text(target)
+            relative = target.relative_to(config.root).as_posix()
+            changes.append(Change(relative, old, text, file_state(old, text), Action.WRITE))
+        return Plan(mode=Mode.RESTORE, changes=tuple(changes))
+
+    applied = transact(config, make_plan, blocked=lambda p: console.info(waiting_message(p)))
     for target in contents:
         console.info(f"restored {target.relative_to(config.root).as_posix()} from {backup.name}")
-    if undo:
-        console.info(f"the replaced version is kept in backup {undo} (restore it to undo)")
-    return 0
+    if applied.backup:
+        console.info(
+            f"the replaced version is kept in backup {applied.backup} (restore it to undo)"
+        )
+    return Exit.OK

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from schema_sync_hook import files
+from schema_sync_hook import backups, files
 from schema_sync_hook.config import Config
 from schema_sync_hook.console import Console
-from schema_sync_hook.errors import UserError
-from schema_sync_hook.sync import file_state
+from schema_sync_hook.errors import Exit, UserError
+from schema_sync_hook.plan import file_state
 
 RULE = "=" * 80
 
@@ -25,7 +25,7 @@ def collect(config: Config) -> dict[str, Any]:
         "environment": settings.environment,
         "models_found": None,
         "files": [],
-        "backups": len(files.list_backups(config.backup_dir)),
+        "backups": len(backups.list_backups(config.backup_dir)),
         "error": None,
         "stubbed_modules": [],
         "settings": {
@@ -39,7 +39,7 @@ def collect(config: Config) -> dict[str, Any]:
         project, generated = generate(config)
     except UserError as exc:
         info["error"] = str(exc)
-        paths = [settings.output] if "{app}" not in settings.output else []
+        paths = [config.fixed_output] if config.fixed_output else []
         info["files"] = [
             {"path": p, "exists": config.path(p).is_file(), "state": "unknown"} for p in paths
         ]
@@ -47,7 +47,7 @@ def collect(config: Config) -> dict[str, Any]:
         info["models_found"] = len(project.models)
         info["stubbed_modules"] = list(project.stubbed)
         for gen in generated:
-            state, _ = file_state(config.path(gen.path), gen.content)
+            state = file_state(files.read_text(config.path(gen.path)), gen.content)
             info["files"].append(
                 {"path": gen.path, "exists": config.path(gen.path).is_file(), "state": state.value}
             )
@@ -101,4 +101,4 @@ def status_command(config: Config, console: Console, as_json: bool) -> int:
         for key, entry in info["settings"].items():
             console.print(f"  {key} = {json.dumps(entry['value'])}  ({entry['source']})")
         console.print(RULE)
-    return 2 if info["error"] else 0
+    return Exit.USER if info["error"] else Exit.OK

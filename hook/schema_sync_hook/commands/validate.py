@@ -14,11 +14,12 @@ from types import ModuleType
 
 from schema_sync_hook.config import Config
 from schema_sync_hook.console import Console
-from schema_sync_hook.errors import UserError
+from schema_sync_hook.errors import Exit, UserError
+from schema_sync_hook.files import read_text
 from schema_sync_hook.importing import project_imports
 from schema_sync_hook.missing import placeholders
+from schema_sync_hook.plan import State, file_state
 from schema_sync_hook.render import GeneratedFile, is_sensitive
-from schema_sync_hook.sync import State, file_state
 
 
 def _import(config: Config, path: Path) -> ModuleType:
@@ -54,7 +55,8 @@ def _file_checks(config: Config, generated: list[GeneratedFile]) -> Iterator[tup
     modules: dict[str, ModuleType] = {}
     for gen in generated:
         path = config.path(gen.path)
-        state, text = file_state(path, gen.content)
+        text = read_text(path)
+        state = file_state(text, gen.content)
         if text is None:
             yield False, f"{gen.path} exists (run 'schema-sync-hook sync' to create it)"
             continue
@@ -159,4 +161,4 @@ def validate_command(config: Config, console: Console) -> int:
         mark = console.paint("ok  ", "green") if ok else console.paint("FAIL", "red")
         console.print(f"{mark} {text}")
     console.print(f"{'all checks passed' if not failed else f'{failed} check(s) failed'}")
-    return 1 if failed else 0
+    return Exit.DRIFT if failed else Exit.OK

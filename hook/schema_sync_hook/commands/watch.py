@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 
 from schema_sync_hook.config import Config
 from schema_sync_hook.console import Console
+from schema_sync_hook.errors import Exit
 from schema_sync_hook.watch import Watcher, _import_watchdog, log
 
 
-def watch_command(config: Config, console: Console, args: argparse.Namespace) -> int:
+def watch_command(config: Config, console: Console) -> int:
     _import_watchdog()  # a clear error before anything else when the extra is missing
     logging.basicConfig(
         level=logging.DEBUG if console.verbosity > 0 else logging.INFO,
@@ -18,10 +18,10 @@ def watch_command(config: Config, console: Console, args: argparse.Namespace) ->
     )
     if console.verbosity < 0:
         log.setLevel(logging.WARNING)
-    watcher = Watcher(config, config_file=args.config)
+    watcher = Watcher(config)
     watcher.regenerate_now()
     try:
         watcher.run_forever()
     except KeyboardInterrupt:
         log.info("Stopped watching")
-    return 0
+    return Exit.OK

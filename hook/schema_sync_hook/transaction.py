@@ -1,0 +1,74 @@
+"""The one way generated files reach the disk: a plan applied under the project lock.
+
+``sync``, hook mode, ``backup restore`` and the watcher's worker (also at
+application start-up) all write through :func:`transact`: take the project lock
+(saying so once when another run holds it), make the plan there, so the files
+are read and compared under the lock, then refuse a hand edit, back up, write
+each file atomically and record the run in the tool state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema_sync_hook import backups, files
+from schema_sync_hook.config import Config
+from schema_sync_hook.errors import HandEditedError
+from schema_sync_hook.lock import project_lock
+from schema_sync_hook.plan import Mode, Plan, State
+
+
+@dataclass(frozen=True)
+class Applied:
+    plan: Plan
+    backup: str | None = None
+    deferred: str | None = None  # why nothing was written (a git commit in progress)
+
+    @property
+    def written(self) -> bool:
+        return self.deferred is None and bool(self.plan.to_write)
+
+
+def transact(
+    config: Config,
+    make_plan: Callable[[], Plan],
+    *,
+    blocked: Callable[[Path], None] | None = None,
+    hold: Callable[[], str | None] | None = None,
+) -> Applied:
+    """Make the plan under the project lock and apply it; ``hold()`` may postpone writing."""
+    with project_lock(config.state_dir, blocked):
+        plan = make_plan()
+        if plan.refused:
+            raise HandEditedError(plan.refused[0].path)
+        deferred = hold() if hold is not None and plan.to_write else None
+        if deferred is not None:
+            return Applied(plan, deferred=deferred)
+        return Applied(plan, backup=apply(config, plan))
+
+
+def apply(config: Config, plan: Plan) -> str | None:
+    """Back up and write the plan's files; call with the lock held. Returns the backup."""
+    backup = _backup(config, plan) if plan.to_write else None
+    for change in plan.to_write:
+        path = config.path(change.path)
+        files.remove_stale_temp_files(path)
+        files.atomic_write(path, change.new)
+    if plan.mode in (Mode.HOOK, Mode.SYNC) and not plan.write_blocked:
+        files.write_state(config.state_dir, last_sync=files.now_iso())
+    return backup
+
+
+def _backup(config: Config, plan: Plan) -> str | None:
+    hand_edited = any(c.state is State.HAND_EDITED for c in plan.to_write)
+    if not (config.settings.backup_enabled or hand_edited or plan.mode is Mode.RESTORE):
+        return None
+    return backups.create_backup(
+        config.backup_dir,
+        config.root,
+        [config.path(c.path) for c in plan.to_write],
+        plan.backup_reason,
+        config.settings.max_backups,
+    )
