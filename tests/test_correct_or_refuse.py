@@ -14,6 +14,8 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import Project
 
 OUT = "api/schemas_generated.py"
@@ -430,3 +432,54 @@ def test_an_edit_outside_the_root_is_not_answered_from_the_cache(tmp_path: Path)
     assert check.returncode == 1, check
     assert "max_length=20" in check.stdout
     assert run().returncode == 1  # hook mode sees it too (and writes)
+
+
+# --- item 6: collisions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [("sync",), ("sync", "--force"), (), ("--check",)])
+def test_output_naming_a_model_module_is_refused(
+    make_project: Callable[..., Project], args: tuple[str, ...]
+) -> None:
+    project = make_project(config='models = ["shopmodels"]\noutput = "shopmodels.py"\n')
+    before = project.snapshot()
+    result = project.run(*args)
+    assert result.code == 2, result
+    assert "output" in result.err and "shopmodels.py" in result.err
+    assert "--force" not in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert project.snapshot() == before
+
+
+def test_output_naming_a_module_the_models_import_is_refused(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        models="from shopenums import Color\n" + textwrap.dedent(MODELS_HEAD),
+        config='models = ["shopmodels"]\noutput = "shopenums.py"\n',
+    )
+    project.write("shopenums.py", "from enum import Enum\n\nColor = Enum('Color', 'A B')\n")
+    before = project.snapshot()
+    result = project.run("sync", "--force")
+    assert result.code == 2, result
+    assert "shopenums.py" in result.err
+    assert project.snapshot() == before
+
+
+@pytest.mark.parametrize("args", [("sync",), ("sync", "--force"), ()])
+def test_manual_schema_that_is_the_output_with_auto_merge_is_refused(
+    make_project: Callable[..., Project], args: tuple[str, ...]
+) -> None:
+    project = make_project(
+        config=(
+            'models = ["shopmodels"]\noutput = "api/schemas.py"\n'
+            'manual_schema = "api/schemas.py"\nauto_merge = true\n'
+        )
+    )
+    project.write("api/schemas.py", '"""Mine."""\n')
+    before = project.snapshot()
+    result = project.run(*args)
+    assert result.code == 2, result
+    assert "manual_schema" in result.err and "output" in result.err
+    assert "api/schemas.py" in result.err
+    assert project.snapshot() == before
