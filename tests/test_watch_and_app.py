@@ -298,3 +298,75 @@ def test_app_production_turns_sync_and_watch_off(tmp_path: Path) -> None:
     assert "off in production" in result.stderr
     assert "Running automatic schema synchronization" not in result.stderr
     assert not (root / ".schema_sync").exists()
+
+
+@pytest.fixture(scope="session")
+def shop_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv made as the README says: ``pip install -r requirements.txt``
+    from examples/shop (which installs the tool from this checkout)."""
+    venv = tmp_path_factory.mktemp("shop-venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-r", "requirements.txt"],
+        cwd=SHOP,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    return python
+
+
+def openapi_fields(base: str, schema: str) -> set[str]:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        spec = client.get("/openapi.json").json()
+    return set(spec["components"]["schemas"][schema]["properties"])
+
+
+RELOADER_LINES = ("Will watch", "Uvicorn running on", "reloader process", "Reloading...")
+
+
+def test_one_save_one_reload_serving_the_new_schema(tmp_path: Path, shop_venv: Path) -> None:
+    """``uvicorn src.main:app --reload`` in a venv made from requirements.txt: a model
+    save restarts the app once, and the restarted app serves the new schema."""
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    port = free_port()
+    command = [str(shop_venv), "-m", "uvicorn", "src.main:app", "--reload", "--port", str(port)]
+    app = Logged(command, root, child_env())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        app.wait_log("Application startup complete")
+        assert "color" not in openapi_fields(base, "CategoryCreate")
+
+        models = root / "src/database/models/catalog.py"
+        models.write_text(
+            models.read_text().replace(
+                '"Display name")\n',
+                '"Display name")\n    color = fields.CharField(max_length=20, null=True)\n',
+                1,
+            )
+        )
+        app.wait_log("Application startup complete", count=2)
+        assert "color" in openapi_fields(base, "CategoryCreate")  # the first restart serves it
+
+        # A later, unrelated edit restarts the app again: every restart before it
+        # is in the log by then, so a second restart from the first save would show.
+        marker = root / "src/cli/__init__.py"
+        marker.write_text(marker.read_text() + "# edited\n")
+        app.wait_log("Application startup complete", count=3)
+    finally:
+        app.stop(signal.SIGINT)
+    reloads = [line for line in app.lines if "Reloading..." in line]
+    assert len(reloads) == 2, app.text
+    assert "catalog.py" in reloads[0] and "__init__.py" in reloads[1]
+    assert app.text.count("Model file modified: src/database/models/catalog.py") == 1
+    assert app.text.count("Schemas written to: src/api/schemas_generated.py") == 1
+    # One format: every line of the app's process is "LEVEL - message" (only uvicorn's
+    # reloader process, which never imports the app, keeps its own prefix).
+    own = [line for line in app.lines if line and not any(r in line for r in RELOADER_LINES)]
+    odd = [line for line in own if line.split(" - ", 1)[0] not in ("INFO", "WARNING", "ERROR")]
+    assert not odd, app.text

@@ -42,13 +42,15 @@ def start(root: Path | None = None, config_file: Path | None = None) -> object |
     if settings.production:
         log.info("Schema synchronization is off in production")
         return None
-    deferred = _sync(config) if settings.auto_sync_enabled else False
-    if not settings.watch_enabled:
-        return None
-    from schema_sync_hook.watch import Watcher
+    watcher = None
+    if settings.watch_enabled:  # made first: it sees a save made during the sync
+        from schema_sync_hook.watch import Watcher
 
+        watcher = Watcher(config)
+    deferred = _sync(config) if settings.auto_sync_enabled else False
+    if watcher is None:
+        return None
     log.info("Starting file watcher for automatic schema regeneration...")
-    watcher = Watcher(config)
     try:
         watcher.start()
     except UserError as exc:
@@ -69,6 +71,11 @@ def _sync(config: Config) -> bool:
 
 
 def stop(watcher: object | None) -> None:
+    """Stop the watcher; a model saved since its last regeneration is regenerated
+    first (under ``uvicorn --reload`` that save is what stops the app)."""
+    flush = getattr(watcher, "flush", None)
+    if flush is not None:
+        flush()
     stopper = getattr(watcher, "stop", None)
     if stopper is not None:
         stopper()

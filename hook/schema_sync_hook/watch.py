@@ -10,6 +10,7 @@ regeneration runs once the commit has finished.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
 import threading
@@ -76,6 +77,8 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._observer: Any = None
         self.outputs = {config.path(config.output_glob).as_posix()}
+        self._regenerating = threading.Lock()
+        self._baseline = self._snapshot()
 
     # -- events --
 
@@ -114,14 +117,52 @@ class Watcher:
             self._deadline = time.monotonic() + self.config.settings.watch_debounce_seconds
             self._lock.notify_all()
 
+    def _snapshot(self) -> dict[str, tuple[int, int]]:
+        """Size and mtime of every watched file, to see changes without events."""
+        found: dict[str, tuple[int, int]] = {}
+        paths = [p for f in module_folders(self.config) for p in f.rglob("*.py")]
+        with contextlib.suppress(OSError):
+            paths += [p for p in self.config.root.iterdir() if p.suffix != ".py"]
+        paths += [self.config.config_file] if self.config.config_file is not None else []
+        for path in paths:
+            with contextlib.suppress(OSError):
+                if path.is_file() and self.relevant(str(path)):
+                    stat = path.stat()
+                    found[path.as_posix()] = (stat.st_size, stat.st_mtime_ns)
+        return found
+
     # -- regeneration --
 
     def regenerate_now(self) -> Report:
-        report = self._regenerate()
+        with self._regenerating:
+            self._baseline = self._snapshot()  # a save from now on is seen next time
+            report = self._regenerate()
         report.log(log, failed="Schema regeneration failed")
         if report.deferred:
             self.schedule("after the commit")
         return report
+
+    def flush(self) -> bool:
+        """Regenerate now if a watched file changed since the last regeneration.
+
+        For an application that stops before the debounce ends: under
+        ``uvicorn --reload`` the model save itself restarts the app, and the
+        schemas are written before the next process imports them.
+        """
+        with self._regenerating:
+            changed = sorted(set(self._snapshot().items()) ^ set(self._baseline.items()))
+        with self._lock:
+            pending, self._pending = self._pending, None
+        if pending is None and not changed:
+            return False
+        if pending is None:
+            shown = Path(changed[0][0])
+            if shown.is_relative_to(self.config.root):
+                shown = shown.relative_to(self.config.root)
+            log.info("Model file modified: %s", shown.as_posix())
+        log.info("Triggering schema regeneration before the application stops")
+        self.regenerate_now()
+        return True
 
     def _wait_for_commit(self) -> None:
         """Return once no git commit is in progress (or the watcher stops)."""

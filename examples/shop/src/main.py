@@ -38,7 +38,13 @@ TORTOISE_ORM: dict[str, Any] = {
     },
 }
 
-logging.basicConfig(level=logging.INFO, format="%(levelname)s - %(message)s")
+# One format for every line this process logs: the seed's "INFO - message", also for
+# uvicorn's own lines (uvicorn set up its handlers before importing this module).
+LOG_FORMAT = "%(levelname)s - %(message)s"
+logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+for _name in ("uvicorn", "uvicorn.access"):
+    for _handler in logging.getLogger(_name).handlers:
+        _handler.setFormatter(logging.Formatter(LOG_FORMAT))
 
 
 @asynccontextmanager
