@@ -7,7 +7,10 @@ that no code smuggled in through a name or a value ran on import.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -483,3 +486,117 @@ def test_manual_schema_that_is_the_output_with_auto_merge_is_refused(
     assert "manual_schema" in result.err and "output" in result.err
     assert "api/schemas.py" in result.err
     assert project.snapshot() == before
+
+
+# --- item 7: the user's problems exit 2 with one line, never 3 ---------------------------
+
+
+def one_line_exit_2(project: Project, *args: str) -> str:
+    before = project.snapshot()
+    result = project.run(*args)
+    assert result.code == 2, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert "internal error" not in lines[0]
+    assert project.snapshot() == before
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('tool = 1\n[project]\nname = "x"\n', "[tool]"),
+        ('[tool]\nruff = 5\n[tool.schema-sync]\nmodels = ["shopmodels"]\n', "[tool.ruff]"),
+        ('[tool]\nblack = "x"\n[tool.schema-sync]\nmodels = ["shopmodels"]\n', "[tool.black]"),
+        ('[tool.schema-sync]\nmodels = ["shopmodels"]\n# caf\xff\n', "UTF-8"),
+        ('[tool.schema-sync]\nmodels = ["shopmodels"]\noutput = "a\\u0000.py"\n', "output"),
+        (
+            '[tool.schema-sync]\nmodels = ["shopmodels"]\npython_path = ["a\\u0000"]\n',
+            "python_path",
+        ),
+        ('[tool.schema-sync]\nmodels = ["shopmodels"]\nbackup_dir = "b\\u0000"\n', "backup_dir"),
+    ],
+)
+def test_odd_pyproject_exits_2(
+    make_project: Callable[..., Project], text: str, needle: str
+) -> None:
+    project = make_project()
+    (project.root / "pyproject.toml").write_bytes(text.encode("utf-8", "surrogateescape"))
+    if "\xff" in text:
+        (project.root / "pyproject.toml").write_bytes(text.replace("\xff", "").encode() + b"\xff\n")
+    if needle in ("[tool]",):
+        project.write("setup.cfg", "[schema-sync]\nmodels = shopmodels\n")
+    line = one_line_exit_2(project, "sync")
+    assert "pyproject.toml" in line and needle in line, line
+
+
+def test_setup_cfg_that_is_not_utf8_exits_2(make_project: Callable[..., Project]) -> None:
+    project = make_project()
+    (project.root / "pyproject.toml").unlink()
+    (project.root / "setup.cfg").write_bytes(b"[schema-sync]\nmodels = shopmodels\n# caf\xff\n")
+    line = one_line_exit_2(project, "sync")
+    assert "setup.cfg" in line and "UTF-8" in line
+
+
+@pytest.mark.parametrize("lock_writable", [False, True])
+def test_read_only_state_folder_exits_2_before_writing(
+    make_project: Callable[..., Project], lock_writable: bool
+) -> None:
+    """A real read-only .schema_sync (a read-only bind mount in a private mount
+    namespace); with ``lock_writable`` its lock file stays writable (a file bind-mounted
+    over it) and backups live elsewhere, so only the state file cannot be written."""
+    if not can_unshare():
+        pytest.skip("a real read-only folder for root needs mount namespaces")
+    project = make_project(
+        config='models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+        'backup_dir = "backups"\n'
+    )
+    assert project.run("sync").code == 0
+    model = project.root / "shopmodels.py"
+    model.write_text(model.read_text().replace("default=100", "default=101"))
+    before = project.snapshot()
+    state = project.root / ".schema_sync"
+    setup = f"mount --bind {state} {state}; mount -o remount,ro,bind {state}"
+    if lock_writable:
+        setup = f"cp {state}/lock /tmp/lock_$$; {setup}; mount --bind /tmp/lock_$$ {state}/lock"
+    for args in (("sync",), ()):
+        command = f"{sys.executable} -m schema_sync_hook {' '.join(args)} --root {project.root}"
+        proc = subprocess.run(
+            ["unshare", "-m", "sh", "-c", f"set -e; {setup}; exec {command}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2, proc
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and ".schema_sync" in lines[0], proc.stderr
+        assert "writable" in lines[0]
+        assert project.snapshot() == before  # nothing written, and it says why
+
+
+def test_full_disk_while_writing_the_lock_exits_2(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIMULATED: os.write raises ENOSPC (the lock's pid is the only os.write of a run)."""
+    assert project.run("sync").code == 0
+    model = project.root / "shopmodels.py"
+    model.write_text(model.read_text().replace("default=100", "default=101"))
+    before = project.snapshot()
+
+    def no_space(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", no_space)
+    result = project.run("sync")
+    monkeypatch.undo()
+    assert result.code == 2, result
+    assert "No space left on device" in result.err and "lock" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert project.snapshot() == before
+
+
+def can_unshare() -> bool:
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0) or shutil.which("unshare") is None:
+        return False
+    proc = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
+    return proc.returncode == 0

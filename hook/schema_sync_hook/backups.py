@@ -68,7 +68,7 @@ def create_backup(
         backup_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=backup_dir, prefix=".incomplete-"))
     except OSError as exc:
-        raise write_error(backup_dir, exc) from exc
+        raise write_error(backup_dir, exc, backup_dir, "backup_dir") from exc
     try:
         records = []
         for file in existing:
@@ -84,7 +84,7 @@ def create_backup(
         name = _claim_name(backup_dir, staging)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise write_error(backup_dir, exc) from exc
+        raise write_error(backup_dir, exc, backup_dir, "backup_dir") from exc
     rotate(backup_dir, max_backups, keep=name)
     return name
 

@@ -50,8 +50,32 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise UserError(
             f"{path.name}: invalid TOML: {exc}", f"fix the syntax in {path.name}"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}", "check the path") from exc
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> UserError:
+    return UserError(
+        f"{path.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+        f"save {path.name} as UTF-8",
+    )
+
+
+def _table(data: Mapping[str, Any], source: str, *keys: str) -> Mapping[str, Any]:
+    """``data[keys[0]][keys[1]]...``, or {} when absent; exit 2 when one is not a table."""
+    table = data
+    for depth, key in enumerate(keys, 1):
+        value = table.get(key, {})
+        if not isinstance(value, dict):
+            name = ".".join(keys[:depth])
+            raise UserError(
+                f"{source}: [{name}] is not a table (it is {type(value).__name__})",
+                f"write it as a [{name}] section",
+            )
+        table = value
+    return table
 
 
 def _read_setup_cfg(path: Path) -> dict[str, str] | None:
@@ -60,6 +84,8 @@ def _read_setup_cfg(path: Path) -> dict[str, str] | None:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
     except configparser.Error as exc:
         first = str(exc).splitlines()[0]
         raise UserError(
@@ -108,9 +134,9 @@ def _line_length(root: Path, pyproject: dict[str, Any] | None) -> int:
         path = root / name
         if path.is_file():
             candidates.append(_read_toml(path).get("line-length"))
-    tool = (pyproject or {}).get("tool", {})
-    candidates.append(tool.get("ruff", {}).get("line-length"))
-    candidates.append(tool.get("black", {}).get("line-length"))
+    for formatter in ("ruff", "black"):
+        section = _table(pyproject or {}, "pyproject.toml", "tool", formatter)
+        candidates.append(section.get("line-length"))
     for value in candidates:
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return value
@@ -145,7 +171,9 @@ def load_config(
         if config_file.suffix == ".toml":
             data = _read_toml(config_file)
             pyproject_data = data
-            table = data.get("tool", {}).get("schema-sync", data)
+            name = config_file.name
+            in_tool = "schema-sync" in _table(data, name, "tool")
+            table = _table(data, name, "tool", "schema-sync") if in_tool else data
             layers.append((f"{config_file.name} [tool.schema-sync]", table))
         else:
             section = _read_setup_cfg(config_file)
@@ -161,13 +189,8 @@ def load_config(
         if pyproject.is_file():
             files_read.append(pyproject)
             pyproject_data = _read_toml(pyproject)
-            table = pyproject_data.get("tool", {}).get("schema-sync")
-            if table is not None:
-                if not isinstance(table, dict):
-                    raise UserError(
-                        "pyproject.toml: [tool.schema-sync] is not a table",
-                        "write it as a [tool.schema-sync] section",
-                    )
+            if "schema-sync" in _table(pyproject_data, "pyproject.toml", "tool"):
+                table = _table(pyproject_data, "pyproject.toml", "tool", "schema-sync")
                 layers.append(("pyproject.toml [tool.schema-sync]", table))
 
     dotenv = root / ".env"
@@ -188,6 +211,10 @@ def load_config(
                     shown,
                     "unknown setting",
                     f"remove it or use one of: {', '.join(KEYS)}",
+                )
+            if _has_nul(raw_value):
+                raise ConfigError(
+                    source, shown, "holds a NUL character", "remove it from the value"
                 )
             try:
                 values[key] = PARSERS[key](raw_value)
@@ -222,6 +249,16 @@ def load_config(
         config_file=None if config_file is None else config_file.resolve(),
         line_length=_line_length(root, pyproject_data),
     )
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,17 @@ def read_text(path: Path) -> str | None:
     return text.replace("\r\n", "\n")
 
 
-def write_error(path: Path, exc: OSError) -> UserError:
+def write_error(
+    path: Path, exc: OSError, folder: Path | None = None, setting: str | None = "output"
+) -> UserError:
+    """One line for a failed write: ``folder`` (default: the file's own) must be
+    writable, or ``setting`` (the key that chose the path, if any) changed."""
+    folder = path.parent if folder is None else folder
     if exc.errno == errno.ENOSPC:
         fix = "free some disk space and run again"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = f"make {path.parent} writable, or change the 'output' setting"
+        fix = f"make {folder} writable"
+        fix += f", or change the '{setting}' setting" if setting else ""
     else:
         fix = "check the path and its permissions"
     return UserError(f"cannot write {path}: {exc.strerror or exc}", fix)
@@ -110,7 +117,25 @@ def ensure_state_dir(state_dir: Path) -> None:
         if not ignore.exists():
             atomic_write(ignore, "# Created by schema-sync-hook: tool state, not for git.\n*\n")
     except OSError as exc:
-        raise write_error(state_dir, exc) from exc
+        raise state_error(state_dir, exc) from exc
+
+
+def state_error(state_dir: Path, exc: OSError, path: Path | None = None) -> UserError:
+    """A failed write of the tool's own state (``.schema_sync``, ``path`` in it)."""
+    folder = state_dir if state_dir.is_dir() else state_dir.parent
+    return write_error(path or state_dir, exc, folder=folder, setting=None)
+
+
+def check_writable(folder: Path, error: Callable[[OSError], UserError]) -> None:
+    """Refuse before anything is written when ``folder`` takes no new file."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".probe-")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise error(exc) from exc
 
 
 # --- tool state ----------------------------------------------------------------------

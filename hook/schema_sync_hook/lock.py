@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from schema_sync_hook.files import ensure_state_dir
+from schema_sync_hook.files import ensure_state_dir, state_error
 
 LOCK_FILE = "lock"
 
@@ -24,16 +24,21 @@ def project_lock(state_dir: Path, blocked: Callable[[Path], None] | None = None)
     """Hold the project lock; ``blocked(lock_path)`` is called first if another run has it."""
     ensure_state_dir(state_dir)
     path = state_dir / LOCK_FILE
-    with path.open("a+") as fh:
+    try:
+        fh = path.open("a+")
+    except OSError as exc:
+        raise state_error(state_dir, exc, path) from exc
+    with fh:
         if not _try_lock(fh):
             if blocked is not None:
                 blocked(path)
             _lock(fh)
         try:
-            fh.seek(0)
-            fh.truncate()
-            fh.write(f"{os.getpid()}\n")
-            fh.flush()
+            try:  # unbuffered: a failed write leaves nothing for close() to retry
+                os.ftruncate(fh.fileno(), 0)
+                os.write(fh.fileno(), f"{os.getpid()}\n".encode())
+            except OSError as exc:
+                raise state_error(state_dir, exc, path) from exc
             yield
         finally:
             _unlock(fh)

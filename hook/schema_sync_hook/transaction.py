@@ -51,12 +51,15 @@ def transact(
 
 def apply(config: Config, plan: Plan) -> str | None:
     """Back up and write the plan's files; call with the lock held. Returns the backup."""
+    records_state = plan.mode in (Mode.HOOK, Mode.SYNC) and not plan.write_blocked
+    if plan.to_write and records_state:  # refuse now rather than after the files are written
+        files.check_writable(config.state_dir, lambda exc: files.state_error(config.state_dir, exc))
     backup = _backup(config, plan) if plan.to_write else None
     for change in plan.to_write:
         path = config.path(change.path)
         files.remove_stale_temp_files(path)
         files.atomic_write(path, change.new)
-    if plan.mode in (Mode.HOOK, Mode.SYNC) and not plan.write_blocked:
+    if records_state:
         files.write_state(config.state_dir, last_sync=files.now_iso())
     return backup
 
