@@ -76,6 +76,12 @@ class Project:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return path
 
+    def edit_model(self, old: str, new: str, module: str = "shopmodels.py") -> None:
+        """Replace the first ``old`` in the model module with ``new`` (``old`` must be there)."""
+        text = self.read(module)
+        assert old in text, f"{old!r} not in {module}"
+        self.write(module, text.replace(old, new, 1))
+
     def read(self, relative: str) -> str:
         return (self.root / relative).read_text(encoding="utf-8")
 

@@ -19,11 +19,7 @@ def backups(project: Project) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def add_field(
-    project: Project, line: str = "    isbn = fields.CharField(max_length=13, null=True)"
-) -> None:
-    text = project.read("shopmodels.py")
-    project.write("shopmodels.py", text.replace("    pages =", f"{line}\n    pages =", 1))
+ISBN = "    isbn = fields.CharField(max_length=13, null=True)\n"
 
 
 def test_hook_creates_missing_file_and_exits_1(project: Project) -> None:
@@ -46,7 +42,7 @@ def test_hook_in_sync_is_silent(project: Project) -> None:
 def test_hook_rewrites_on_drift_with_backup(project: Project) -> None:
     project.run()
     before = project.output.read_text()
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     result = project.run()
     assert result.code == 1
     assert f"updated {OUT}; models changed: Book (isbn)" in result.out
@@ -61,7 +57,7 @@ def test_hook_rewrites_on_drift_with_backup(project: Project) -> None:
 def test_hook_without_write_permission_prints_diff(project: Project) -> None:
     project.run()
     before = project.output.read_bytes()
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     for config in ("auto_write = false", 'environment = "production"'):
         pyproject = project.read("pyproject.toml")
         project.write("pyproject.toml", pyproject + config + "\n")
@@ -83,7 +79,7 @@ def test_check_never_writes(project: Project) -> None:
     assert not (project.root / ".schema_sync").exists()
 
     project.run("sync")
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     before = project.snapshot()
     result = project.run("--check")
     assert result.code == 1
@@ -102,7 +98,7 @@ def test_check_in_sync(project: Project) -> None:
 def test_sync_writes_and_exits_0(project: Project) -> None:
     result = project.run("sync")
     assert result.code == 0 and project.output.is_file()
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     result = project.run("sync")
     assert result.code == 0 and "Book (isbn)" in result.out
     assert len(backups(project)) == 1
@@ -110,7 +106,7 @@ def test_sync_writes_and_exits_0(project: Project) -> None:
 
 def test_dry_run_prints_diff_writes_nothing(project: Project) -> None:
     project.run("sync")
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     before = project.snapshot()
     result = project.run("sync", "--dry-run")
     assert result.code == 0
@@ -129,7 +125,7 @@ def test_hand_edited_file_is_not_overwritten(project: Project) -> None:
     project.run("sync")
     edited = project.output.read_text().replace("class AuthorCreate", "# mine\nclass AuthorCreate")
     project.output.write_text(edited)
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     for args in ((), ("sync",)):
         result = project.run(*args)
         assert result.code == 2
@@ -147,7 +143,7 @@ def test_hand_edited_file_is_not_overwritten(project: Project) -> None:
 def test_hand_edit_backed_up_even_with_backups_disabled(project: Project) -> None:
     project.write("pyproject.toml", project.read("pyproject.toml") + "backup_enabled = false\n")
     project.run("sync")
-    add_field(project)
+    project.edit_model("    pages =", ISBN + "    pages =")
     project.run("sync")
     assert backups(project) == []
     project.output.write_text(project.output.read_text() + "# mine\n")
@@ -168,7 +164,7 @@ def test_max_backups_rotation_keeps_newest(project: Project) -> None:
     project.write("pyproject.toml", project.read("pyproject.toml") + "max_backups = 2\n")
     project.run("sync")
     for i in range(4):
-        add_field(project, f"    extra{i} = fields.IntField(null=True)")
+        project.edit_model("    pages =", f"    extra{i} = fields.IntField(null=True)\n    pages =")
         project.run("sync")
     names = backups(project)
     assert len(names) == 2

@@ -24,20 +24,16 @@ def backup_names(project: Project) -> list[str]:
     return [b["name"] for b in json.loads(result.out)]
 
 
-def add_field(project: Project, name: str) -> None:
-    text = project.read("shopmodels.py")
-    project.write(
-        "shopmodels.py",
-        text.replace("    pages =", f"    {name} = fields.IntField(null=True)\n    pages ="),
-    )
+def new_field(name: str) -> str:
+    return f"    {name} = fields.IntField(null=True)\n    pages ="
 
 
 @pytest.fixture
 def with_backups(project: Project) -> Project:
     project.run("sync")
-    add_field(project, "isbn")
+    project.edit_model("    pages =", new_field("isbn"))
     project.run("sync")
-    add_field(project, "subtitle")
+    project.edit_model("    pages =", new_field("subtitle"))
     project.run("sync")
     return project
 
@@ -141,9 +137,9 @@ def test_tampered_backup_file_is_not_restored(with_backups: Project) -> None:
 def test_rotation_never_deletes_the_new_backup(project: Project) -> None:
     project.write("pyproject.toml", project.read("pyproject.toml") + "max_backups = 0\n")
     project.run("sync")
-    add_field(project, "one")
+    project.edit_model("    pages =", new_field("one"))
     project.run("sync")
-    add_field(project, "two")
+    project.edit_model("    pages =", new_field("two"))
     project.run("sync")
     names = backup_names(project)
     assert len(names) == 1
@@ -154,7 +150,7 @@ def test_rotation_never_deletes_the_new_backup(project: Project) -> None:
 def test_backup_disabled(project: Project) -> None:
     project.write("pyproject.toml", project.read("pyproject.toml") + "backup_enabled = false\n")
     project.run("sync")
-    add_field(project, "one")
+    project.edit_model("    pages =", new_field("one"))
     project.run()
     project.run("sync", "--force")
     assert backup_names(project) == []
@@ -189,7 +185,7 @@ def test_status_states_and_json(project: Project, monkeypatch: pytest.MonkeyPatc
     data = json.loads(project.run("status", "--json").out)
     assert data["state"] == "in sync" and data["models_found"] == 2
     assert data["generated_schema_exists"] is True and data["last_sync"]
-    add_field(project, "extra")
+    project.edit_model("    pages =", new_field("extra"))
     assert json.loads(project.run("status", "--json").out)["state"] == "stale"
     project.output.write_text(project.output.read_text() + "# edit\n")
     assert json.loads(project.run("status", "--json").out)["state"] == "hand-edited"
@@ -239,7 +235,7 @@ def test_validate_failures_one_line_each(project: Project) -> None:
     project.run("sync")
     project.write("api/__init__.py", "")
     project.write("src/api/schemas.py", MANUAL.replace("AuthorResponse", "AuthorGone"))
-    add_field(project, "late")
+    project.edit_model("    pages =", new_field("late"))
     result = project.run("validate")
     assert result.code == 1
     fails = [line for line in result.out.splitlines() if line.startswith("FAIL")]
@@ -290,7 +286,7 @@ def test_auto_merge_block(project: Project) -> None:
     assert "BookCreate =" not in block  # defined by the module itself
     assert "AuthorResponse =" not in block  # already imported by the module
     # the block is kept up to date, the rest still untouched
-    add_field(project, "extra")
+    project.edit_model("    pages =", new_field("extra"))
     assert project.run("sync").code == 0
     assert project.read("api/schemas.py") == text
     project.write(
@@ -370,7 +366,7 @@ def spawn_sync(project: Project) -> subprocess.Popen[str]:
 
 def test_lock_waits_for_the_other_run(project: Project) -> None:
     project.run("sync")
-    add_field(project, "extra")
+    project.edit_model("    pages =", new_field("extra"))
     holder = LockHolder(project.root / ".schema_sync")
     proc = spawn_sync(project)
     assert proc.stdout is not None
@@ -411,7 +407,7 @@ def test_lock_tells_once_then_blocks_until_released(tmp_path: Path) -> None:
 
 def test_edit_made_while_waiting_for_the_lock_is_kept(project: Project) -> None:
     project.run("sync")
-    add_field(project, "extra")
+    project.edit_model("    pages =", new_field("extra"))
     holder = LockHolder(project.root / ".schema_sync")
     proc = spawn_sync(project)
     assert proc.stdout is not None

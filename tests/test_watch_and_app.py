@@ -90,17 +90,12 @@ def watcher(project: Project) -> Iterator[Logged]:
     proc.stop(signal.SIGKILL)
 
 
-def edit(project: Project, old: str, new: str) -> None:
-    path = project.root / "shopmodels.py"
-    path.write_text(path.read_text().replace(old, new, 1))
-
-
 def test_watch_regenerates_survives_errors_and_stops_cleanly(
     project: Project, watcher: Logged
 ) -> None:
     out = project.output
-    edit(
-        project, "    pages =", "    isbn = fields.CharField(max_length=13, null=True)\n    pages ="
+    project.edit_model(
+        "    pages =", "    isbn = fields.CharField(max_length=13, null=True)\n    pages ="
     )
     watcher.wait_for(lambda: "isbn:" in out.read_text(), "regenerated file with isbn")
     watcher.wait_log("Schemas written to: api/schemas_generated.py", 1)
@@ -112,15 +107,14 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
         assert line in watcher.text
 
     # A model file that does not import: one error logged, still watching.
-    edit(project, "class Book(models.Model):", "class Book(models.Model:")
+    project.edit_model("class Book(models.Model):", "class Book(models.Model:")
     watcher.wait_log("Schema regeneration failed: cannot import models module 'shopmodels'")
     assert watcher.proc.poll() is None
     assert "isbn:" in out.read_text()  # the last good file stays
 
     # The next good save recovers.
-    edit(project, "class Book(models.Model:", "class Book(models.Model):")
-    edit(
-        project,
+    project.edit_model("class Book(models.Model:", "class Book(models.Model):")
+    project.edit_model(
         "    pages =",
         "    subtitle = fields.CharField(max_length=50, null=True)\n    pages =",
     )
