@@ -8,8 +8,11 @@ so pre-commit builds the hook's virtualenv (from the package registry) once.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -168,3 +171,91 @@ def test_run_all_files_as_a_ci_step(
     assert ci.returncode == 1
     assert "schema-sync-check" in ci.stdout and "Failed" in ci.stdout
     assert f"+++ b/{OUT}" in ci.stdout and "Book (isbn)" in ci.stdout
+
+
+# A model module whose import, in a watcher's worker started with GATE_DIR, stops
+# while GATE_DIR/hold exists (saying so with GATE_DIR/reached): the worker then holds
+# the project lock with a generation of the unstaged source in hand.
+GATE = """import os
+import time
+from pathlib import Path
+
+_gate = Path(os.environ.get("GATE_DIR", "/nonexistent"))
+if (_gate / "hold").exists():
+    (_gate / "reached").touch()
+    while (_gate / "hold").exists():
+        time.sleep(0.05)
+"""
+
+
+def wait_until(predicate: Callable[[], bool], what: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not predicate():
+        assert proc.poll() is None, f"watcher ended before {what}"
+        assert time.monotonic() < deadline, f"no {what} within 120 s"
+        time.sleep(0.05)
+
+
+def test_watcher_does_not_write_during_a_commit(
+    tmp_path: Path, hook_repo: tuple[Path, str], env: dict[str, str]
+) -> None:
+    root = make_consumer(tmp_path / "consumer", hook_repo, env, ["schema-sync"])
+    models = root / "shopmodels.py"
+    models.write_text(GATE + models.read_text())
+    run([sys.executable, "-m", "schema_sync_hook", "sync", "-q"], root, env)
+    run(["git", "add", "-A"], root, env)
+    assert commit(root, env, "start").returncode == 0
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    log = tmp_path / "watch.log"
+    watch_env = {**env, "GATE_DIR": str(gate), "SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS": "0.2"}
+    with log.open("w") as out:
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "schema_sync_hook", "--watch"],
+            cwd=root,
+            env=watch_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    try:
+        logged = log.read_text
+        wait_until(lambda: "for model changes" in logged(), "watching", watcher)
+        # Staged: isbn in the models and in the schemas (written by the watcher).
+        add_isbn(root)
+        wait_until(lambda: "isbn:" in (root / OUT).read_text(), "isbn written", watcher)
+        run(["git", "add", "shopmodels.py", OUT], root, env)
+        # Unstaged: another field; the watcher's worker stops in the import, lock held.
+        (gate / "hold").touch()
+        models.write_text(
+            models.read_text().replace("    pages =", "    later = fields.IntField()\n    pages =")
+        )
+        wait_until((gate / "reached").exists, "the worker in the model import", watcher)
+        patches = Path(env["PRE_COMMIT_HOME"])
+        before = set(patches.glob("patch*"))
+        committing = subprocess.Popen(
+            ["git", "commit", "-m", "isbn"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        # pre-commit has stashed the unstaged edit; now let the worker finish.
+        wait_until(lambda: set(patches.glob("patch*")) > before, "pre-commit's stash", watcher)
+        (gate / "hold").unlink()
+        output, _ = committing.communicate(timeout=300)
+        assert committing.returncode == 0, output
+        assert "conflicted" not in output and "Rolling back" not in output, output
+        assert "later" in models.read_text()  # pre-commit gave the unstaged edit back
+        committed = run(["git", "show", f"HEAD:{OUT}"], root, env).stdout
+        assert "isbn:" in committed and "later:" not in committed
+        # After the commit, the watcher writes the unstaged edit's schemas.
+        wait_until(lambda: "later:" in (root / OUT).read_text(), "later written", watcher)
+        text = logged()
+        assert "Not written while pre-commit has stashed the unstaged changes" in text, text
+        status = run(["git", "status", "--porcelain"], root, env).stdout.splitlines()
+        assert sorted(status) == [f" M {OUT}", " M shopmodels.py"]
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=60)
