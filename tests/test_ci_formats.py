@@ -125,6 +125,13 @@ def test_check_json_one_entry_per_field_with_its_line(synced: Project) -> None:
         {
             "model": "Book",
             "change": "changed",
+            "fields": ["author"],  # BookDetail.author: now AuthorResponse | None
+            "source": "shopmodels.py",
+            "line": line_of(models, "author ="),
+        },
+        {
+            "model": "Book",
+            "change": "changed",
             "fields": ["author_id"],
             "source": "shopmodels.py",
             "line": line_of(models, "author ="),

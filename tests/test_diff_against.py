@@ -297,9 +297,11 @@ def test_model_removed_is_breaking_and_added_is_compatible(
         "compatible LabelCreate: added",
         "compatible LabelUpdate: added",
         "compatible LabelResponse: added",
+        "compatible LabelDetail: added",
         "breaking TagCreate: removed",
         "breaking TagUpdate: removed",
         "breaking TagResponse: removed",
+        "breaking TagDetail: removed",
     ]
 
 
@@ -399,6 +401,7 @@ def test_file_absent_at_ref_counts_as_all_added(repo: Callable[[str], Project]) 
         "compatible ItemCreate: added",
         "compatible ItemUpdate: added",
         "compatible ItemResponse: added",
+        "compatible ItemDetail: added",
     ]
 
 

@@ -74,7 +74,8 @@ def test_golden(case: str, tmp_path: Path, run_cli: Callable[..., Result], impor
     module = imported(tmp_path / case, "schemas")
     from pydantic import BaseModel
 
-    classes = [v for k, v in vars(module).items() if k.endswith(("Create", "Update", "Response"))]
+    suffixes = ("Create", "Update", "Response", "Detail")
+    classes = [v for k, v in vars(module).items() if k.endswith(suffixes)]
     assert classes and all(issubclass(c, BaseModel) for c in classes)
     for cls in classes:
         cls.model_json_schema()  # every schema is complete and usable
@@ -116,8 +117,8 @@ def test_shop_example_is_in_sync(run_cli: Callable[..., Result], tmp_path: Path)
     result = run_cli("--check", "--root", str(root))
     assert result.code == 0, result.out
     text = (root / "src/api/schemas_generated.py").read_text()
-    schemas = re.findall(r"^class \w+(?:Create|Update|Response)\(BaseModel\):", text, re.M)
-    assert len(schemas) == 45  # 15 models x Create, Update, Response
+    schemas = re.findall(r"^class \w+(?:Create|Update|Response|Detail)\(\w+\):", text, re.M)
+    assert len(schemas) == 60  # 15 models x Create, Update, Response, Detail
 
 
 def test_shop_example_formatted(tmp_path: Path) -> None:

@@ -247,15 +247,15 @@ def test_validate_failures_one_line_each(project: Project) -> None:
 def test_validate_reports_exposed_sensitive_field(project: Project) -> None:
     project.run("sync")
     text = project.output.read_text().replace(
-        "class AuthorResponse(BaseModel):",
-        "class AuthorResponse(BaseModel):\n    password: str = ''\n",
+        "class AuthorResponse(_FromTortoise):",
+        "class AuthorResponse(_FromTortoise):\n    password: str = ''\n",
     )
     project.output.write_text(text)
     result = project.run("validate")
     assert result.code == 1
     assert (
-        "FAIL no Response exposes a sensitive field (exposed: AuthorResponse.password)"
-        in result.out
+        "FAIL no Response exposes a sensitive field"
+        " (exposed: AuthorResponse.password, AuthorDetail.password)" in result.out
     )
 
 

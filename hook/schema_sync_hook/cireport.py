@@ -123,7 +123,10 @@ def _located(model: ModelSpec | None, field: str | None) -> Location | None:
     if model is None:
         return None
     if field is not None:
-        spec = next((f for f in model.fields if f.name == field), None)
-        if spec is not None and spec.location is not None:
-            return spec.location
+        located = [(f.name, f.location) for f in model.fields]
+        located += [(r.name, r.location) for r in model.relations]
+        located += [(c.name, c.location) for c in model.computed]
+        at = next((where for name, where in located if name == field), None)
+        if at is not None:
+            return at
     return model.location

@@ -26,6 +26,7 @@ APP_PLACEHOLDER = "{app}"
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml")
 CONFIG_SUFFIXES = (".toml", ".cfg")  # what a ``--config FILE`` can be
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "requirements*.txt")
+VARIANTS = ("create", "update", "response", "detail")
 STATE_DIR = ".schema_sync"
 DEFAULT_LINE_LENGTH = 88
 
@@ -50,6 +51,12 @@ class Settings:
     type_overrides: tuple[tuple[str, str], ...] = ()
     missing_imports: str | tuple[str, ...] = "error"
     accept_breaking: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ("create", "update", "response", "detail")
+    class_names: tuple[tuple[str, str], ...] = tuple(
+        (v, "{model}" + v.capitalize()) for v in VARIANTS
+    )
+    base_class: str = "pydantic.BaseModel"
+    exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def production(self) -> bool:
@@ -284,6 +291,66 @@ def _parse_accepts(value: Any) -> tuple[str, ...]:
     return entries
 
 
+def _parse_variants(value: Any) -> tuple[str, ...]:
+    """Known variants, at least one; kept in the file's fixed order."""
+    names = {name.lower() for name in _parse_list(value)}
+    unknown = sorted(names - set(VARIANTS))
+    if unknown:
+        raise ValueError(f"unknown variant {unknown[0]!r}; expected some of {', '.join(VARIANTS)}")
+    if not names:
+        raise ValueError(f"expected at least one of {', '.join(VARIANTS)}")
+    return tuple(v for v in VARIANTS if v in names)
+
+
+def _table(value: Any, what: str) -> list[tuple[str, Any]]:
+    """``{variant: value}`` from a TOML table, or ``variant=value,...`` text (``:`` too)."""
+    if isinstance(value, str):
+        pairs = []
+        for item in _parse_list(value):
+            cut = min((i for i in (item.find("="), item.find(":")) if i >= 0), default=-1)
+            if cut < 0:
+                raise ValueError(f"expected variant={what} pairs separated by commas")
+            pairs.append((item[:cut].strip().lower(), item[cut + 1 :].strip()))
+    elif isinstance(value, Mapping):
+        pairs = [(str(k).lower(), v) for k, v in value.items()]
+    else:
+        raise ValueError(f"expected a table of variant = {what}")
+    for key, _ in pairs:
+        if key not in VARIANTS:
+            raise ValueError(f"unknown variant {key!r}; expected one of {', '.join(VARIANTS)}")
+    return pairs
+
+
+def _parse_class_names(value: Any) -> tuple[tuple[str, str], ...]:
+    """Templates per variant (``{model}`` is the model's name); others keep their default."""
+    templates = dict(Settings.class_names)
+    for key, template in _table(value, "template"):
+        if not isinstance(template, str) or not template.strip():
+            raise ValueError(f"the template for {key} must be a non-empty string")
+        if "{" in template.replace("{model}", "") or "}" in template.replace("{model}", ""):
+            raise ValueError(f"{template!r}: only the {{model}} placeholder is allowed")
+        templates[key] = template.strip()
+    return tuple((v, templates[v]) for v in VARIANTS)
+
+
+def _parse_exclude(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Glob patterns over ``Model.field`` per variant."""
+    found: dict[str, list[str]] = {}
+    for key, patterns in _table(value, "patterns"):
+        try:
+            found.setdefault(key, []).extend(_parse_list(patterns))
+        except ValueError:
+            raise ValueError(f"the patterns for {key} must be a list of strings") from None
+    return tuple((v, tuple(found[v])) for v in VARIANTS if found.get(v))
+
+
+def _parse_dotted(value: Any) -> str:
+    text = _parse_str(value)
+    if "." not in text or not all(part.isidentifier() for part in text.split(".")):
+        raise ValueError(f"{text!r} is not a dotted path such as 'myapp.schemas.ApiModel'")
+    return text
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "models": _parse_list,
     "tortoise_config": _parse_optional_str,
@@ -303,5 +370,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "type_overrides": _parse_mapping,
     "missing_imports": _parse_missing_imports,
     "accept_breaking": _parse_accepts,
+    "variants": _parse_variants,
+    "class_names": _parse_class_names,
+    "base_class": _parse_dotted,
+    "exclude": _parse_exclude,
 }
 assert set(PARSERS) == set(KEYS)

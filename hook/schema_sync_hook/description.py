@@ -85,6 +85,45 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class TypeExpr:
+    """A type annotation: ``ref`` with ``args`` (``list[int]``), or, when ``ref`` is
+    None, the union of ``args``. ``builtins.None`` stands for None."""
+
+    ref: TypeRef | None
+    args: tuple[TypeExpr, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """A relation a Detail nests as the related model's Response, one level deep.
+
+    ``kind`` is ``fk`` or ``o2o`` (declared here), ``reverse_fk``, ``reverse_o2o``
+    or ``m2m`` (either side). ``many``: a list; ``nullable``: may be None.
+    """
+
+    name: str
+    kind: str
+    target_app: str
+    target: str
+    many: bool = False
+    nullable: bool = False
+    description: str | None = None
+    # the relation's line (a reverse relation: the annotation's, if any)
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ComputedSpec:
+    """A ``PydanticMeta.computed`` method or property; ``type`` None means Any."""
+
+    name: str
+    type: TypeExpr | None
+    is_async: bool = False
+    description: str | None = None
+    location: Location | None = field(default=None, compare=False)  # the method's line
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     name: str
     app: str
@@ -94,6 +133,8 @@ class ModelSpec:
     # PydanticMeta.model_config entries carried over: literals or importable callables
     config: tuple[tuple[str, bool | int | float | str | TypeRef], ...] = ()
     location: Location | None = field(default=None, compare=False)  # the class line
+    relations: tuple[RelationSpec, ...] = ()
+    computed: tuple[ComputedSpec, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from schema_sync_hook.config import Config
-from schema_sync_hook.description import ProjectSpec
+from schema_sync_hook.description import ProjectSpec, TypeRef
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.render import HEADER, GeneratedFile, RenderOptions, render_project
+from schema_sync_hook.render import (
+    HEADER,
+    GeneratedFile,
+    RenderOptions,
+    output_paths,
+    render_project,
+)
 
 
 def generate(config: Config) -> tuple[ProjectSpec, list[GeneratedFile]]:
@@ -15,9 +21,17 @@ def generate(config: Config) -> tuple[ProjectSpec, list[GeneratedFile]]:
     from schema_sync_hook.loading import describe_project
 
     project = describe_project(config)
+    paths = [path for path, _ in output_paths(project, config.settings.output)]
+    settings = config.settings
+    module, _, name = settings.base_class.rpartition(".")
     options = RenderOptions(
         line_length=config.line_length,
-        sensitive_fields=config.settings.sensitive_fields,
+        sensitive_fields=settings.sensitive_fields,
+        variants=settings.variants,
+        class_names=settings.class_names,
+        base_class=TypeRef(module, name),
+        exclude=settings.exclude,
+        modules=tuple((path, config.module_name(config.path(path))) for path in paths),
     )
     generated = render_project(project, config.settings.output, options)
     check_targets(config, project, generated)

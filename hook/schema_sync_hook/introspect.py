@@ -84,6 +84,8 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         spec = _describe_field(model, name, field, overrides)
         specs.append(dataclasses.replace(spec, location=lines.get(name)))
     _refuse_placeholder(model, "PydanticMeta", pydantic_meta)
+    from schema_sync_hook.relations import describe_computed, describe_relations
+
     return ModelSpec(
         name=model.__name__,
         app=meta.app or "models",
@@ -92,6 +94,14 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         fields=tuple(specs),
         config=_model_config(model, getattr(pydantic_meta, "model_config", None)),
         location=location,
+        relations=tuple(
+            dataclasses.replace(r, location=lines.get(r.name))
+            for r in describe_relations(model, visible, pydantic_meta)
+        ),
+        computed=tuple(
+            dataclasses.replace(c, location=lines.get(c.name))
+            for c in describe_computed(model, pydantic_meta)
+        ),
     )
 
 

@@ -25,7 +25,7 @@ from tortoise.models import Model
 from schema_sync_hook import missing
 from schema_sync_hook.config import Config
 from schema_sync_hook.description import AppSpec, ProjectSpec, TypeRef
-from schema_sync_hook.errors import ModelImportError, UserError
+from schema_sync_hook.errors import ConfigError, ModelImportError, UserError
 from schema_sync_hook.importing import project_imports
 from schema_sync_hook.introspect import describe_model
 
@@ -54,7 +54,7 @@ def describe_project(config: Config) -> ProjectSpec:
 def _refuse_stubbed_types(project: ProjectSpec, stubbed: Sequence[str]) -> None:
     """No name the generated file would import may come from a stubbed module."""
     for model in project.models:
-        for spec in model.fields:
+        for spec in model.fields + model.computed:
             for ref in _type_refs(spec):
                 hit = next(
                     (m for m in stubbed if ref.module == m or ref.module.startswith(m + ".")), None
@@ -96,6 +96,7 @@ def _describe_once(config: Config) -> ProjectSpec:
                         f"Tortoise rejected the models of app {label!r}: {exc}",
                         "fix the model definitions",
                     ) from exc
+            _check_base_class(config)
             overrides = dict(config.settings.type_overrides)
             specs = tuple(
                 AppSpec(
@@ -109,6 +110,37 @@ def _describe_once(config: Config) -> ProjectSpec:
             )
         files = sorted(imported())
     return ProjectSpec(apps=specs, imported_files=tuple(files))
+
+
+def _check_base_class(config: Config) -> None:
+    """``base_class`` imports (from the project) and is a pydantic BaseModel subclass."""
+    path = config.settings.base_class
+    if path == "pydantic.BaseModel":
+        return
+    from pydantic import BaseModel
+
+    origin = config.origins.get("base_class", "configuration")
+    module_name, _, name = path.rpartition(".")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = getattr(importlib.import_module(module_name), name)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # any failure of user code is reported
+        raise ConfigError(
+            origin,
+            "base_class",
+            f"{path!r} cannot be imported ({type(exc).__name__}: {exc})".splitlines()[0],
+            "point it at a class importable from the project root or python_path",
+        ) from None
+    if not (isinstance(found, type) and issubclass(found, BaseModel)):
+        raise ConfigError(
+            origin,
+            "base_class",
+            f"{path!r} is not a subclass of pydantic.BaseModel",
+            "point it at a BaseModel subclass (or remove the key)",
+        )
 
 
 # --- importing -------------------------------------------------------------------

@@ -223,7 +223,11 @@ def _model_fields(text: str | None, classes: Mapping[str, str]) -> dict[str, dic
         model[""] += header
         for stmt in node.body:
             segment = ast.get_source_segment(text, stmt) or ""
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and not ast.unparse(stmt.annotation).startswith("ClassVar")  # prefetch
+            ):
                 name = stmt.target.id
                 model[name] = model.get(name, "") + f"{node.name}:{segment}\n"
             else:

@@ -149,6 +149,16 @@ def call_statement(
     return [head, *(f"{inner}{arg}," for arg in args), f"{indent})"]
 
 
+def tuple_statement(indent: str, target: str, items: Sequence[str], line_length: int) -> list[str]:
+    """``target = (items)`` as black and ruff write a tuple: one line, else one item
+    per line with a trailing comma."""
+    inner = ", ".join(items) + ("," if len(items) == 1 else "")
+    one_line = f"{indent}{target} = ({inner})"
+    if width(one_line) <= line_length or not items:
+        return [one_line]
+    return [f"{indent}{target} = (", *(f"{indent}    {item}," for item in items), f"{indent})"]
+
+
 def _doc_line(line: str) -> str:
     """One docstring line: backslashes, non-printables and triple quotes escaped."""
     out = []

@@ -16,7 +16,7 @@ from schema_sync_hook.config import Config
 from schema_sync_hook.description import ProjectSpec
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.plan import Mode, Plan, State, file_state, plan
-from schema_sync_hook.render import VARIANTS, GeneratedFile
+from schema_sync_hook.render import GeneratedFile
 from schema_sync_hook.report import Report
 from schema_sync_hook.transaction import transact
 
@@ -105,7 +105,7 @@ def _manual_schema(config: Config, generated: Sequence[GeneratedFile]) -> Genera
     for index, gen in enumerate(generated):
         alias = "_generated" if index == 0 else f"_generated_{index + 1}"
         imports.append((_import_statement(config, path, config.path(gen.path)), alias))
-        names += [(f"{m}{v}", alias) for m in gen.models for v in VARIANTS]
+        names += [(name, alias) for name, _model in gen.classes]
     new = merged(old, config.settings.manual_schema, imports, names)
     return GeneratedFile(path=config.settings.manual_schema, content=new, models=(), modules=())
 

@@ -19,6 +19,7 @@ from schema_sync_hook.files import read_text
 from schema_sync_hook.importing import project_imports
 from schema_sync_hook.missing import placeholders
 from schema_sync_hook.plan import State, file_state
+from schema_sync_hook.reader_source import READER
 from schema_sync_hook.render import GeneratedFile, is_sensitive
 
 
@@ -86,10 +87,11 @@ def _file_checks(config: Config, generated: list[GeneratedFile]) -> Iterator[tup
             f"{gen.path}: every class is a pydantic model"
             + (f" (not: {', '.join(not_models)})" if not_models else ""),
         )
+        reader = getattr(module, READER, None)  # the base of every Response and Detail
         responses: list[tuple[str, type[BaseModel]]] = [
             (n, classes[n])
             for n in generated_classes
-            if n.endswith("Response") and issubclass(classes[n], BaseModel)
+            if isinstance(reader, type) and issubclass(classes[n], reader)
         ]
         exposed = [
             f"{n}.{f}"
