@@ -600,3 +600,83 @@ def can_unshare() -> bool:
         return False
     proc = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
     return proc.returncode == 0
+
+
+# --- item 8: production writes nothing ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("sync",), ("sync", "--force"), ("--watch",), ("backup", "restore", "--name", "NAME")],
+)
+def test_production_writes_nothing(
+    make_project: Callable[..., Project], args: tuple[str, ...]
+) -> None:
+    project = make_project()
+    assert project.run("sync").code == 0
+    assert project.run("sync", "--force").code == 0  # a backup to restore
+    model = project.root / "shopmodels.py"
+    model.write_text(model.read_text().replace("default=100", "default=101"))
+    [name] = [p.name for p in (project.root / ".schema_sync" / "backups").iterdir()]
+    args = tuple(name if a == "NAME" else a for a in args)
+    pyproject = project.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'environment = "production"\n')
+    line = one_line_exit_2(project, *args)
+    assert "environment=production" in line and "nothing was written" in line
+    # reading still works: the drift is reported, not written
+    assert project.run("sync", "--dry-run").code == 0
+    assert project.run("--check").code == 1
+
+
+# --- item 5: restore writes only the configured output, byte-exact -----------------------
+
+
+def forge_backup(project: Project, path: str, data: bytes) -> str:
+    """A backup (as the tool lays them out) whose metadata names ``path``."""
+    import hashlib
+
+    assert project.run("sync").code == 0
+    assert project.run("sync", "--force").code == 0
+    backups = project.root / ".schema_sync" / "backups"
+    [folder] = list(backups.iterdir())
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    metadata["files"] = [{"path": path, "sha256": hashlib.sha256(data).hexdigest()}]
+    (folder / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    target = folder / "files" / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return folder.name
+
+
+@pytest.mark.parametrize(
+    "path", ["shopmodels.py", ".git/hooks/pre-commit", "api/../shopmodels.py", "pyproject.toml"]
+)
+def test_restore_refuses_a_path_that_is_not_the_output(
+    make_project: Callable[..., Project], path: str
+) -> None:
+    project = make_project()
+    (project.root / ".git" / "hooks").mkdir(parents=True)
+    (project.root / ".git" / "hooks" / "pre-commit").write_text("#!/bin/sh\nexit 0\n")
+    name = forge_backup(project, path, b"raise SystemExit('replaced')\n")
+    line = one_line_exit_2(project, "backup", "restore", "--name", name)
+    assert repr(path) in line and "nothing was restored" in line
+
+
+def test_restore_of_an_app_output_with_a_bad_label_is_refused(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(config='models = ["shopmodels"]\noutput = "api/{app}_schemas.py"\n')
+    name = forge_backup(project, "api/../../x_schemas.py", b"x = 1\n")
+    one_line_exit_2(project, "backup", "restore", "--name", name)
+
+
+def test_restore_is_byte_exact(make_project: Callable[..., Project]) -> None:
+    project = make_project()
+    assert project.run("sync").code == 0
+    edited = project.output.read_bytes() + b"# caf\xff hand edit\r\n"
+    project.output.write_bytes(edited)
+    assert project.run("sync", "--force").code == 0  # backs up the hand edit
+    backups = sorted(p.name for p in (project.root / ".schema_sync" / "backups").iterdir())
+    result = project.run("backup", "restore", "--name", backups[-1])
+    assert result.code == 0, result
+    assert project.output.read_bytes() == edited

@@ -70,7 +70,9 @@ def atomic_write(path: Path, content: str) -> None:
     """Replace ``path`` with ``content`` (UTF-8, as given) in one step."""
     import tempfile  # deferred: only a write pays for it
 
-    data = content.encode("utf-8")
+    # surrogateescape: a restored backup's bytes that are not UTF-8 are written back as
+    # they were; valid text (all generated text) encodes exactly as strict UTF-8
+    data = content.encode("utf-8", errors="surrogateescape")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from schema_sync_hook import backups, files
 from schema_sync_hook.config import Config
-from schema_sync_hook.errors import HandEditedError
+from schema_sync_hook.errors import HandEditedError, UserError
 from schema_sync_hook.lock import project_lock
 from schema_sync_hook.plan import Mode, Plan, State
 
@@ -39,6 +39,7 @@ def transact(
     hold: Callable[[], str | None] | None = None,
 ) -> Applied:
     """Make the plan under the project lock and apply it; ``hold()`` may postpone writing."""
+    refuse_in_production(config)
     with project_lock(config.state_dir, blocked):
         plan = make_plan()
         if plan.refused:
@@ -47,6 +48,17 @@ def transact(
         if deferred is not None:
             return Applied(plan, deferred=deferred)
         return Applied(plan, backup=apply(config, plan))
+
+
+def refuse_in_production(config: Config) -> None:
+    """``environment = production`` turns off writing everywhere: exit 2 for a writer."""
+    if config.settings.production:
+        raise UserError(
+            f"environment=production ({config.origins.get('environment', 'settings')}) turns"
+            " off writing: nothing was written",
+            "use --check or 'sync --dry-run' to see the changes; write where environment is"
+            " not production (SCHEMA_SYNC_ENVIRONMENT=development for one run)",
+        )
 
 
 def apply(config: Config, plan: Plan) -> str | None:

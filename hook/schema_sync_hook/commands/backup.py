@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from schema_sync_hook import backups, files
-from schema_sync_hook.config import Config
+from schema_sync_hook.config import APP_PLACEHOLDER, Config, resolve_output
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.lock import project_lock, waiting_message
@@ -46,6 +46,24 @@ def _list(config: Config, console: Console, as_json: bool) -> int:
     return Exit.OK
 
 
+def _restorable(config: Config, relative: str) -> bool:
+    """Whether ``relative`` is a file this configuration generates: ``output`` (for
+    some app, with ``{app}``), or the manual schema module when auto_merge writes it."""
+    settings = config.settings
+    if settings.auto_merge and relative == settings.manual_schema:
+        return True
+    if config.fixed_output is not None:
+        return relative == config.fixed_output
+    head, _, tail = settings.output.partition(APP_PLACEHOLDER)
+    if not (relative.startswith(head) and relative.endswith(tail)):
+        return False
+    app = relative[len(head) : len(relative) - len(tail)]
+    try:
+        return resolve_output(settings.output, app) == relative
+    except UserError:
+        return False
+
+
 def _restore(config: Config, console: Console, backup: backups.Backup) -> int:
     if backup.problem:
         raise UserError(
@@ -55,9 +73,13 @@ def _restore(config: Config, console: Console, backup: backups.Backup) -> int:
     contents: dict[Path, str] = {}
     for record in backup.files:
         relative = record["path"]
-        target = config.path(relative).resolve()
-        if not target.is_relative_to(config.root):
-            raise UserError(f"backup {backup.name} names a path outside the project", "delete it")
+        target = config.path(relative)
+        if not _restorable(config, relative) or not target.resolve().is_relative_to(config.root):
+            raise UserError(
+                f"backup {backup.name} names {relative!r}, which is not a generated file of"
+                f" this configuration (output = {config.settings.output!r}); nothing was restored",
+                "restore only backups of the generated file(s); delete this one",
+            )
         try:
             data = backups.backup_file(backup, relative).read_bytes()
         except OSError as exc:
@@ -69,7 +91,8 @@ def _restore(config: Config, console: Console, backup: backups.Backup) -> int:
                 f"backup {backup.name}: {relative} does not match its recorded sha256",
                 "the backup is damaged; pick another backup",
             )
-        contents[target] = data.decode("utf-8")
+        # byte-exact: bytes that are not UTF-8 come back as they were
+        contents[target] = data.decode("utf-8", errors="surrogateescape")
 
     def make_plan() -> Plan:
         changes = []

@@ -11,6 +11,9 @@ from schema_sync_hook.watch import Watcher, _import_watchdog, log
 
 
 def watch_command(config: Config, console: Console) -> int:
+    from schema_sync_hook.transaction import refuse_in_production
+
+    refuse_in_production(config)  # the watcher only writes: off in production
     _import_watchdog()  # a clear error before anything else when the extra is missing
     logging.basicConfig(
         level=logging.DEBUG if console.verbosity > 0 else logging.INFO,
