@@ -324,7 +324,8 @@ def test_diff_json_and_github(synced: Project) -> None:
         "severity": "breaking",
         "detail": "max_length 100 -> 50",
     }
-    removed = [c for c in changes if c["change"] == "removed"]
+    removed = [c for c in changes if c["detail"] == "removed"]
+    assert {c["change"] for c in removed} == {"changed"}  # the model changed; its field went
     assert [c["class"] for c in removed] == ["AuthorCreate", "AuthorUpdate", "AuthorResponse"]
     assert {c["line"] for c in removed} == {line_of(source, "class Author(")}
 

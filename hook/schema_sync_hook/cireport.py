@@ -108,7 +108,7 @@ def _breaking_row(change: SchemaChange, models: dict[str, ModelSpec]) -> Row:
     field = change.field if change.change != "removed" else None
     return Row(
         model=change.model or change.cls,
-        change=change.change,
+        change=change.change if change.field is None else "changed",  # the model's change
         field=change.field,
         location=_located(model, field),
         cls=change.cls,
