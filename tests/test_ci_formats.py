@@ -353,7 +353,55 @@ def test_markdown_for_check_and_diff(synced: Project) -> None:
     )
     assert "```diff\n--- a/api/schemas_generated.py" in out
     out = synced.run("--check", "--format", "markdown").out
-    assert "| `api/schemas_generated.py` | Author | name | changed |" in out
+    assert out.startswith(  # --check classifies the drift as diff does
+        "### schema-sync-hook: generated schemas are out of date (run `schema-sync-hook sync`"
+        " and commit)\n\n| change | class | field | what changed |\n|---|---|---|---|\n"
+        "| breaking | `AuthorCreate` | name | max_length 100 -> 50 |\n"
+        "| breaking | `AuthorUpdate` | name | max_length 100 -> 50 |\n"
+        "| compatible | `AuthorResponse` | name | max_length 100 -> 50 |\n"
+    )
+    assert "```diff\n--- a/api/schemas_generated.py" in out
+
+
+def test_markdown_escapes_cells_and_fences(synced: Project) -> None:
+    synced.write(
+        "shopmodels.py",
+        MODELS.replace(
+            "max_length=100)", 'max_length=100, validators=[RegexValidator("a|```b", 0)])'
+        ).replace(
+            "from tortoise import",
+            "from tortoise.validators import RegexValidator\nfrom tortoise import",
+        ),
+    )
+    out = synced.run("--check", "--format", "markdown").out
+    assert "| breaking | `AuthorCreate` | name | pattern '^(?:a\\|```b)' added |" in out
+    assert "\n````diff\n" in out and "\n````\n" in out  # a fence longer than the text's
+
+
+def test_json_names_an_aliased_field_by_its_wire_name(synced: Project) -> None:
+    synced.write(
+        "shopmodels.py",
+        MODELS.replace(
+            "    email =", "    schema = fields.CharField(max_length=10, default='')\n    email ="
+        ),
+    )
+    assert synced.run("sync", "-q").code == 0
+    synced.write(
+        "shopmodels.py",
+        MODELS.replace(
+            "    email =", "    schema = fields.CharField(max_length=5, default='')\n    email ="
+        ),
+    )
+    data = parsed(synced.run("--check", "--format", "json").out)
+    assert data["files"][0]["changes"] == [
+        {
+            "model": "Author",
+            "change": "changed",
+            "fields": ["schema"],
+            "source": "shopmodels.py",
+            "line": line_of(synced.root / "shopmodels.py", "schema ="),
+        }
+    ]
 
 
 def test_format_is_refused_where_it_does_not_apply(synced: Project) -> None:

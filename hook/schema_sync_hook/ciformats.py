@@ -212,19 +212,22 @@ def _fence(text: str) -> str:
 def render_markdown(view: CiView, cwd: Path) -> str:
     """A short report for a pull-request comment: one table row per change."""
     lines = [f"### {_heading(view)}", ""]
-    changes = [(f, r) for f in view.files for r in f.rows]
-    if changes and view.kind == "diff":
+    classified = [r for f in view.files for r in (f.rows if view.kind == "diff" else f.table)]
+    unclassified = [
+        (f, r) for f in view.files if view.kind != "diff" and not f.table for r in f.rows
+    ]
+    if classified:
         lines += ["| change | class | field | what changed |", "|---|---|---|---|"]
         lines += [
             f"| {r.severity} | `{_cell(r.cls)}` | {_cell(r.field)} | {_cell(r.what)} |"
-            for _, r in changes
+            for r in classified
         ]
-    elif changes:
-        lines += ["| file | model | field | change |", "|---|---|---|---|"]
+    if unclassified:
+        lines += ["", "| file | model | field | change |", "|---|---|---|---|"][not classified :]
         lines += [
             f"| `{_cell(_relative(f.path, cwd))}` | {_cell(r.model) or '(none)'} |"
             f" {_cell(r.field)} | {r.change} |"
-            for f, r in changes
+            for f, r in unclassified
         ]
     if view.breaking is not None and view.breaking.unused_accepts:
         lines += ["", "Unused `accept_breaking` entries (remove them):"]

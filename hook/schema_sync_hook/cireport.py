@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from schema_sync_hook.breaking import BreakingReport
-from schema_sync_hook.classify import SchemaChange
+from schema_sync_hook.breaking import BreakingReport, class_names
+from schema_sync_hook.classify import SchemaChange, class_namer, compare
 from schema_sync_hook.config import Config
 from schema_sync_hook.description import Location, ModelSpec, ProjectSpec
+from schema_sync_hook.errors import UserError
+from schema_sync_hook.genparse import parse_generated
 from schema_sync_hook.plan import ModelChange, State
+from schema_sync_hook.render import attribute_names
 from schema_sync_hook.report import Report
 
 STATES = {
@@ -51,6 +54,7 @@ class FileView:
     rows: tuple[Row, ...]
     diff: str
     written: bool = False
+    table: tuple[Row, ...] = ()  # --check: the changes classified, for the markdown table
 
 
 @dataclass(frozen=True)
@@ -70,15 +74,23 @@ def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
     for result in report.results:
         state = STATES[result.state]
         rows: list[Row] = []
+        table: tuple[Row, ...] = ()
         if state != "in_sync":
             located = state != "hand_edited" and not result.manual
             for change in result.changes:
                 rows += _sync_rows(change, models.get(change.name) if located else None)
             if not rows:  # header, imports or formatting only; or the re-export block
                 rows.append(Row(None, "changed", None, None))
+            if not result.manual and result.new is not None:
+                table = _classified(result.path, result.old, result.new, config, models)
         files.append(
             FileView(
-                config.path(result.path), state, tuple(rows), result.diff, written=result.written
+                config.path(result.path),
+                state,
+                tuple(rows),
+                result.diff,
+                written=result.written,
+                table=table,
             )
         )
     kind = "check" if report.mode.value in ("check", "dry-run") else "hook"
@@ -89,9 +101,30 @@ def _sync_rows(change: ModelChange, model: ModelSpec | None) -> list[Row]:
     at = model.location if model is not None else None
     if change.change != "changed" or not change.fields:
         return [Row(change.name, change.change, None, at, class_location=at)]
+    wire = {a: n for n, a in attribute_names(model.fields).items()} if model else {}
     return [
-        Row(change.name, "changed", f, _located(model, f), class_location=at) for f in change.fields
+        Row(
+            change.name,
+            "changed",
+            wire.get(f, f),
+            _located(model, wire.get(f, f)),
+            class_location=at,
+        )
+        for f in change.fields
     ]
+
+
+def _classified(
+    path: str, old: str | None, new: str, config: Config, models: dict[str, ModelSpec]
+) -> tuple[Row, ...]:
+    """The file's changes classified as ``diff`` does (for the markdown table)."""
+    try:
+        before = parse_generated(old, path) if old is not None else {}
+        after = parse_generated(new, path)
+    except UserError:  # a hand edit that does not parse: the diff says it all
+        return ()
+    changes = compare(before, after, class_namer(class_names(config)))
+    return tuple(_breaking_row(c, models) for c in changes)
 
 
 def from_breaking(report: BreakingReport, project: ProjectSpec, config: Config) -> CiView:

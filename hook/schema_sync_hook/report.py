@@ -37,6 +37,9 @@ class FileResult:
     written: bool = False
     manual: bool = False  # the manual schema module's auto_merge block
     by_other: bool = False  # another run wrote what this one would have
+    # the texts compared, for the CI formats' classification (not sent by the worker)
+    old: str | None = None
+    new: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Report:
                 changes=change.models,
                 written=written and change.action is Action.WRITE,
                 manual=change.manual,
+                old=change.old,
+                new=change.new,
             )
             old = (start or {}).get(change.path, change.old)
             if old != change.old and change.state is State.IN_SYNC:
@@ -80,6 +85,7 @@ class Report:
                     diff=unified_diff(change.path, old, change.new),
                     changes=model_changes(old, change.new) if not change.manual else (),
                     by_other=state is not State.IN_SYNC,
+                    old=old,
                 )
             results.append(result)
         return cls(
