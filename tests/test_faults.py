@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -53,29 +51,106 @@ def spawn(project: Project, *args: str, **kwargs: object) -> subprocess.Popen[st
     )
 
 
-@pytest.mark.slow
-def test_sigkill_during_writes_leaves_a_whole_file(project: Project) -> None:
-    """Killed at random moments (looped), the file is always the old or the new one."""
+# Runs the command line with the steps of writing the generated file made visible:
+# before each step it names the step on stderr and waits for a line on stdin, so the
+# test can kill it at that exact point.
+PAUSING = """
+import os, sys
+
+def pause(step):
+    print(step, file=sys.stderr, flush=True)
+    sys.stdin.readline()
+
+def target(fd):
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+
+real_fsync, real_replace = os.fsync, os.replace
+
+def fsync(fd):
+    if ".schemas_generated.py." in target(fd):
+        pause("flush")  # the new text is in the temp file, not yet on disk
+    real_fsync(fd)
+
+def replace(src, dst, *args, **kwargs):
+    if str(dst).endswith("schemas_generated.py"):
+        pause("replace")  # the temp file is complete; the old file is in place
+        real_replace(src, dst, *args, **kwargs)
+        pause("replaced")  # the new file is in place
+        return
+    real_replace(src, dst, *args, **kwargs)
+
+os.fsync, os.replace = fsync, replace
+from schema_sync_hook.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def spawn_pausing(project: Project, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", PAUSING, *args, "--root", str(project.root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_to(proc: subprocess.Popen[str], step: str) -> None:
+    """Let ``proc`` go on until it is about to do ``step``."""
+    assert proc.stdin is not None and proc.stderr is not None
+    while True:
+        line = proc.stderr.readline()
+        assert line, f"ended before {step}"
+        if line.strip() == step:
+            return
+        if line.strip() in {"flush", "replace", "replaced"}:
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to see the temp file")
+@pytest.mark.parametrize(
+    ("step", "lands"), [("flush", "old"), ("replace", "old"), ("replaced", "new")]
+)
+def test_sigkill_at_each_step_of_a_write_leaves_a_whole_file(
+    project: Project, step: str, lands: str
+) -> None:
+    """SIGKILL before the temp file is flushed, just before and just after os.replace."""
     assert project.run("sync").code == 0
-    rng = random.Random(20261124)
-    seen_new = 0
-    for i in range(24):
-        before = project.output.read_text()
-        toggle(project, i)
-        proc = spawn(project, "sync", "--force", "--no-color")
-        time.sleep(rng.uniform(0.2, 1.2))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-        after = project.output.read_text()
-        assert is_intact(after), f"partial file after kill {i}"
-        if after != before:
-            seen_new += 1
-        compile(after, OUT, "exec")
-    if not 0 < seen_new < 24:
-        pytest.skip("the kills never landed on both sides of a write on this machine")
-    assert project.run("sync").code == 0  # and the tool recovers
-    leftovers = [p.name for p in project.output.parent.iterdir() if p.name.endswith(".tmp")]
-    assert leftovers == []
+    old = project.output.read_text()
+    toggle(project, 1)
+    proc = spawn_pausing(project, "sync")
+    run_to(proc, step)
+    temp = [p for p in project.output.parent.iterdir() if p.name.endswith(".tmp")]
+    assert len(temp) == (0 if step == "replaced" else 1)  # the write is at that step
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    after = project.output.read_text()
+    assert is_intact(after)
+    compile(after, OUT, "exec")
+    assert (after == old) == (lands == "old")
+    assert "toggled1:" in after or lands == "old"
+    assert project.run("sync").code == 0  # the next run recovers and cleans up
+    assert "toggled1:" in project.output.read_text()
+    assert [p for p in project.output.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_ctrl_c_during_a_write_exits_130_and_keeps_the_old_file(project: Project) -> None:
+    """SIGINT just before os.replace: the old file stays, the temp file goes, exit 130."""
+    assert project.run("sync").code == 0
+    old = project.output.read_text()
+    toggle(project, 1)
+    proc = spawn_pausing(project, "sync")
+    run_to(proc, "replace")
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert project.output.read_text() == old
+    assert [p for p in project.output.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_ctrl_c_exits_130_and_writes_nothing(project: Project) -> None:

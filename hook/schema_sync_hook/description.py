@@ -73,10 +73,8 @@ class FieldSpec:
     nullable: bool = False
     default: Default | None = None
     has_db_default: bool = False
-    pk: bool = False
     generated: bool = False
     read_only: bool = False
-    relation: str | None = None  # "fk" or "o2o": the field is the target's key
     constraints: tuple[tuple[str, int | str | Decimal], ...] = ()
     description: str | None = None
     notes: tuple[str, ...] = ()
