@@ -72,7 +72,7 @@ UPDATE = '''class ItemUpdate(BaseModel):
     note: dict[str, Any] | list[Any] | None = None
     secret_code: _NotNull[str] = None'''
 
-RESPONSE = '''class ItemResponse(BaseModel):
+RESPONSE = '''class ItemResponse(_FromTortoise):
     """Schema for item response.
 
     A thing for sale.
