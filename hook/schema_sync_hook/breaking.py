@@ -67,8 +67,9 @@ class BreakingReport:
     @property
     def against(self) -> str:
         rev = self.revision
-        how = "" if rev.exact else "merge base of "
-        return f"{rev.ref} ({how}{rev.ref} and HEAD: {rev.commit[:12]})"
+        if rev.exact:
+            return f"{rev.ref} ({rev.commit[:12]})"
+        return f"{rev.ref} (merge base of {rev.ref} and HEAD: {rev.commit[:12]})"
 
     def text_lines(self) -> list[str]:
         """The text form: one line per change, then the accept_breaking entries unused."""

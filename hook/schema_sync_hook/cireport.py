@@ -15,7 +15,14 @@ from pathlib import Path
 from schema_sync_hook.breaking import BreakingReport, class_names
 from schema_sync_hook.classify import SchemaChange, class_namer, compare
 from schema_sync_hook.config import Config
-from schema_sync_hook.description import Location, ModelSpec, ProjectSpec
+from schema_sync_hook.description import (
+    ComputedSpec,
+    FieldSpec,
+    Location,
+    ModelSpec,
+    ProjectSpec,
+    RelationSpec,
+)
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.genparse import parse_generated
 from schema_sync_hook.plan import ModelChange, State
@@ -101,7 +108,13 @@ def _sync_rows(change: ModelChange, model: ModelSpec | None) -> list[Row]:
     at = model.location if model is not None else None
     if change.change != "changed" or not change.fields:
         return [Row(change.name, change.change, None, at, class_location=at)]
-    wire = {a: n for n, a in attribute_names(model.fields).items()} if model else {}
+    wire: dict[str, str] = {}
+    if model is not None:  # the attribute names of the generated classes -> API names
+        for names in (
+            [f.name for f in model.fields] + [c.name for c in model.computed],
+            [r.name for r in model.relations],
+        ):
+            wire.update({a: n for n, a in attribute_names(names).items()})
     return [
         Row(
             change.name,
@@ -152,14 +165,17 @@ def _breaking_row(change: SchemaChange, models: dict[str, ModelSpec]) -> Row:
 
 
 def _located(model: ModelSpec | None, field: str | None) -> Location | None:
-    """The field's definition line, else the model's class line."""
+    """The definition line of the field (data field, relation or computed field), else
+    the model's class line."""
     if model is None:
         return None
     if field is not None:
-        located = [(f.name, f.location) for f in model.fields]
-        located += [(r.name, r.location) for r in model.relations]
-        located += [(c.name, c.location) for c in model.computed]
-        at = next((where for name, where in located if name == field), None)
-        if at is not None:
-            return at
+        specs: list[FieldSpec | RelationSpec | ComputedSpec] = [
+            *model.fields,
+            *model.relations,
+            *model.computed,
+        ]
+        for spec in specs:
+            if spec.name == field and spec.location is not None:
+                return spec.location
     return model.location
