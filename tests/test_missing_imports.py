@@ -297,3 +297,62 @@ def test_config_values() -> None:
     assert value("redis, pydantic_settings.*") == ("redis", "pydantic_settings.*")
     with pytest.raises(Exception, match="MISSING_IMPORTS"):
         value("redis-py")
+
+
+def test_pydantic_meta_from_a_placeholder_is_refused(make_project: Callable[..., Project]) -> None:
+    models = PACKAGE["app/models.py"].replace(
+        "class Book(models.Model):\n",
+        "class Book(models.Model):\n    class PydanticMeta:\n"
+        "        exclude = settings.hidden_fields\n\n",
+    )
+    config = 'missing_imports = "stub"\n' + CONFIG
+    project = shop(make_project, config=config, **{"app/models.py": models})
+    result = project.run()
+    assert result.code == 2
+    assert "Book.PydanticMeta: Settings().hidden_fields" in result.err, result.err
+
+
+def test_an_error_caused_by_a_placeholder_names_the_stubbed_modules(
+    make_project: Callable[..., Project],
+) -> None:
+    config = 'missing_imports = "stub"\n' + CONFIG
+    enum = "from redis import Color\n" + PACKAGE["app/models.py"].replace(
+        "color = fields.CharEnumField(Color, default=Color.RED)",
+        "color = fields.CharEnumField(Color)",
+    ).replace("class Color(str, Enum):", "class OwnColor(str, Enum):")
+    project = shop(make_project, config=config, **{"app/models.py": enum})
+    result = project.run()
+    assert result.code == 2
+    assert "Book.color: redis.Color, from the module 'redis'" in result.err, result.err
+
+    check = "import redis\nKIND = isinstance(1, redis.Number)\n" + PACKAGE["app/models.py"]
+    project = shop(make_project, config=config, **{"app/models.py": check})
+    result = project.run()
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+    assert "TypeError" in result.err and "(stubbed: jose, redis)" in result.err
+    assert "pip install python-jose redis" in result.err
+
+
+def test_an_installed_package_s_caught_import_is_not_stubbed(
+    make_project: Callable[..., Project], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``redis`` is stubbed where the project imports it; an installed library's own
+    ``try: import redis`` still fails, so its fallback is used."""
+    library = tmp_path / "installed" / "cachelib"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text(
+        "try:\n    import redis\nexcept ImportError:\n    redis = None\n"
+        "PAGES = 100 if redis is None else 5\n"
+    )
+    monkeypatch.syspath_prepend(str(library.parent))
+    models = "import cachelib\n" + PACKAGE["app/models.py"].replace(
+        "pages = fields.IntField(default=100 if fast_json is None else 5)",
+        "pages = fields.IntField(default=cachelib.PAGES)",
+    )
+    config = 'missing_imports = "stub"\n' + CONFIG
+    project = shop(make_project, config=config, **{"app/models.py": models})
+    result = project.run()
+    assert result.code == 1, result.err
+    assert "pages: int = Field(default=100" in project.output.read_text()
+    assert "cachelib" not in sys.modules  # a new package imported with placeholders: dropped

@@ -60,6 +60,7 @@ _LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
 def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:
     meta = model._meta
     pydantic_meta = getattr(model, "PydanticMeta", None)
+    _refuse_placeholder(model, "PydanticMeta", dict(vars(pydantic_meta or object)))
     include = tuple(getattr(pydantic_meta, "include", ()) or ())
     exclude = tuple(getattr(pydantic_meta, "exclude", ()) or ())
     relations = {*meta.fk_fields, *meta.o2o_fields}
@@ -83,7 +84,6 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         _refuse_placeholder(model, name, field)
         spec = _describe_field(model, name, field, overrides)
         specs.append(dataclasses.replace(spec, location=lines.get(name)))
-    _refuse_placeholder(model, "PydanticMeta", pydantic_meta)
     from schema_sync_hook.relations import describe_computed, describe_relations
 
     return ModelSpec(

@@ -54,17 +54,22 @@ def describe_project(config: Config) -> ProjectSpec:
 def _refuse_stubbed_types(project: ProjectSpec, stubbed: Sequence[str]) -> None:
     """No name the generated file would import may come from a stubbed module."""
     for model in project.models:
-        for spec in model.fields + model.computed:
-            for ref in _type_refs(spec):
-                hit = next(
-                    (m for m in stubbed if ref.module == m or ref.module.startswith(m + ".")), None
-                )
-                if hit is not None:
-                    raise UserError(
-                        f"{model.name}.{spec.name}: {ref.module}.{ref.qualname}, from the module"
-                        f" {hit!r} that is not installed here, would reach the schema",
-                        missing.install_advice([hit]) + ", so that the real name is used",
-                    )
+        for item in dataclasses.fields(model):
+            value = getattr(model, item.name)
+            for part in value if isinstance(value, tuple) else (value,):
+                name = getattr(part, "name", item.name)
+                for ref in _type_refs(part):
+                    hit = next((m for m in stubbed if _within(ref.module, m)), None)
+                    if hit is not None:
+                        raise UserError(
+                            f"{model.name}.{name}: {ref.module}.{ref.qualname}, from the module"
+                            f" {hit!r} that is not installed here, would reach the schema",
+                            missing.install_advice([hit]) + ", so that the real name is used",
+                        )
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
 
 
 def _type_refs(value: Any) -> Iterator[TypeRef]:

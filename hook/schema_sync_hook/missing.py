@@ -323,21 +323,28 @@ class Session:
                 return result
             except PlaceholderUsed as exc:
                 if missing:  # only probing for more missing modules: report those
-                    raise _advice(missing) from None
-                raise _refusal(exc) from None
+                    raise _advice(missing) from exc
+                raise _refusal(exc) from exc
             except ModelImportError as exc:
                 found = self._missing_site(exc)
                 if found is None:  # not a missing third-party module
                     if missing:
-                        raise _advice(missing) from None
+                        raise _advice(missing) from exc
                     if isinstance(exc.original, PlaceholderUsed):
-                        raise _refusal(exc.original) from None
+                        raise _refusal(exc.original) from exc
+                    if self.stubbed:  # the error may come from a placeholder
+                        names = sorted(self.stubbed)
+                        raise UserError(
+                            f"{exc.cause} (stubbed: {', '.join(names)})",
+                            f"{exc.fix}; if the error comes from a stubbed module,"
+                            f" {install_advice(names)}",
+                        ) from exc
                     raise
                 site, requested = found
                 if site in self.sites or not self.allows(site[2]):
                     missing.setdefault(requested, exc.location)
                 if site in self.sites or not site[0]:  # not a statement we can answer
-                    raise _advice(missing) from None
+                    raise _advice(missing) from exc
                 self.sites.add(site)
             finally:
                 if self.sites:
