@@ -356,3 +356,24 @@ def test_an_installed_package_s_caught_import_is_not_stubbed(
     assert result.code == 1, result.err
     assert "pages: int = Field(default=100" in project.output.read_text()
     assert "cachelib" not in sys.modules  # a new package imported with placeholders: dropped
+
+
+@pytest.mark.parametrize(
+    "annotation", ["redis.Status", "'redis.Status'", "redis.Status | None", "list[redis.Status]"]
+)
+def test_a_computed_field_typed_by_a_stubbed_module_is_refused(
+    make_project: Callable[..., Project], annotation: str
+) -> None:
+    models = "import redis\n" + PACKAGE["app/models.py"].replace(
+        "class Book(models.Model):\n",
+        "class Book(models.Model):\n    class PydanticMeta:\n"
+        '        computed = ("cache_status",)\n\n'
+        f"    def cache_status(self) -> {annotation}:\n"
+        "        return None\n\n",
+    )
+    config = 'missing_imports = "stub"\n' + CONFIG
+    project = shop(make_project, config=config, **{"app/models.py": models})
+    result = project.run()
+    assert result.code == 2, result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Book.cache_status" in result.err and "'redis'" in result.err, result.err

@@ -107,14 +107,7 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
 
 def _refuse_placeholder(model: type[Model], name: str, value: Any) -> None:
     """A value standing for a missing module must not reach the schema."""
-    found = missing.find_placeholder(value)
-    if found is not None:
-        what, module = missing.describe(found)
-        raise UserError(
-            f"{model.__name__}.{name}: {what}, from the module {module!r} that is not installed"
-            " here, would reach the schema",
-            missing.install_advice([module]) + ", so that its real value is used",
-        )
+    missing.refuse_placeholder(f"{model.__name__}.{name}", value)
 
 
 # PydanticMeta.model_config keys carried to the generated classes (``title`` is not:

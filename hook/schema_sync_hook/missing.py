@@ -26,6 +26,7 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from inspect import CO_OPTIMIZED
 from pathlib import Path
@@ -257,6 +258,9 @@ def find_placeholder(value: Any, depth: int = 3) -> Any:
     def walk(obj: Any, level: int) -> Any:
         if is_placeholder(obj):
             return obj
+        args = typing.get_args(obj)  # list[X], X | None, Annotated[X, ...]
+        if args and level:
+            return next((f for f in (walk(a, level - 1) for a in args) if f is not None), None)
         if level == 0 or id(obj) in seen or isinstance(obj, (str, bytes, int, float, type)):
             return None
         seen.add(id(obj))
@@ -475,12 +479,23 @@ def _advice(missing: dict[str, str]) -> UserError:
 
 
 def _refusal(exc: PlaceholderUsed) -> UserError:
-    where = _where(exc)
+    return refusal(_where(exc).rstrip(": "), exc.what, exc.module, exc.use)
+
+
+def refusal(where: str, what: str, module: str, use: str = "") -> UserError:
+    """The one-line error for a placeholder that would reach the output."""
     return UserError(
-        f"{where}{exc.what}, from the module {exc.module!r} that is not installed here,"
-        f" would reach the schema ({exc.use})",
-        f"{install_advice([exc.module])}, so that its real value is used",
+        f"{where + ': ' if where else ''}{what}, from the module {module!r} that is not"
+        f" installed here, would reach the schema{f' ({use})' if use else ''}",
+        f"{install_advice([module])}, so that its real value is used",
     )
+
+
+def refuse_placeholder(where: str, value: Any) -> None:
+    """Exit 2 naming ``where`` when ``value`` holds a placeholder."""
+    found = find_placeholder(value)
+    if found is not None:
+        raise refusal(where, *describe(found))
 
 
 def _where(exc: BaseException) -> str:

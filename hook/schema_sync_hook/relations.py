@@ -15,6 +15,7 @@ from typing import Any
 
 from tortoise.models import Model
 
+from schema_sync_hook import missing
 from schema_sync_hook.description import ComputedSpec, RelationSpec, TypeExpr, TypeRef
 from schema_sync_hook.errors import UserError
 
@@ -96,6 +97,8 @@ def describe_computed(model: type[Model], pydantic_meta: Any) -> tuple[ComputedS
 def _return_type(where: str, func: Any) -> TypeExpr | None:
     try:
         annotation = inspect.get_annotations(func, eval_str=True).get("return", inspect.Signature)
+    except missing.PlaceholderUsed as exc:  # from a module stubbed by missing_imports
+        raise missing.refusal(where, exc.what, exc.module, exc.use) from exc
     except Exception as exc:  # NameError, SyntaxError, ...: whatever the annotation raises
         raise UserError(
             f"{where}: its return annotation cannot be imported ({type(exc).__name__}: {exc})",
@@ -103,6 +106,7 @@ def _return_type(where: str, func: Any) -> TypeExpr | None:
         ) from None
     if annotation is inspect.Signature:
         return None
+    missing.refuse_placeholder(where, annotation)
     expr = _type_expr(annotation)
     if expr is None:
         raise UserError(
