@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from schema_sync_hook.config import hook_files_pattern
+
 from conftest import REPO, SIMPLE_MODELS, commit, run
 
 pytestmark = pytest.mark.slow
@@ -177,6 +179,14 @@ def readme_local_recipe() -> str:
     block = text.split("**2. `repo: local`", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     assert "language: unsupported" in block
     return block
+
+
+def test_readme_local_recipes_use_the_hooks_files_pattern() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    recipes = [block.split("```", 1)[0] for block in text.split("  - repo: local\n")[1:3]]
+    assert len(recipes) == 2 and "uv run" in recipes[1]
+    for recipe in recipes:
+        assert f"files: '{hook_files_pattern()}'" in recipe
 
 
 def test_readme_local_recipe_runs_in_the_project_environment(
