@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -160,45 +161,75 @@ def load_config(
     if not root.is_dir():
         raise UserError(f"project root {root} is not a folder", "pass an existing --root")
 
-    layers: list[tuple[str, Mapping[str, Any]]] = []  # lowest first
-    files_read: list[Path] = []
-    pyproject_data: dict[str, Any] | None = None
-
+    sources = _Sources()  # lowest first
     if config_file is not None:
-        if not config_file.is_file():
-            raise UserError(f"config file {config_file} does not exist", "check --config")
-        files_read.append(config_file.resolve())
-        if config_file.suffix == ".toml":
-            data = _read_toml(config_file)
-            pyproject_data = data
-            name = config_file.name
-            in_tool = "schema-sync" in _table(data, name, "tool")
-            table = _table(data, name, "tool", "schema-sync") if in_tool else data
-            layers.append((f"{config_file.name} [tool.schema-sync]", table))
-        else:
-            section = _read_setup_cfg(config_file)
-            layers.append((f"{config_file.name} [schema-sync]", section or {}))
+        _read_config_file(config_file, sources)
     else:
-        setup_cfg = root / "setup.cfg"
-        if setup_cfg.is_file():
-            section = _read_setup_cfg(setup_cfg)
-            if section is not None:
-                files_read.append(setup_cfg)
-                layers.append(("setup.cfg [schema-sync]", section))
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
-            files_read.append(pyproject)
-            pyproject_data = _read_toml(pyproject)
-            if "schema-sync" in _table(pyproject_data, "pyproject.toml", "tool"):
-                table = _table(pyproject_data, "pyproject.toml", "tool", "schema-sync")
-                layers.append(("pyproject.toml [tool.schema-sync]", table))
-
+        _read_project_files(root, sources)
     dotenv = root / ".env"
     if dotenv.is_file():
-        files_read.append(dotenv)
-        layers.append((".env", _from_prefixed(_read_dotenv(dotenv))))
-    layers.append(("environment", _from_prefixed(environ)))
+        sources.files_read.append(dotenv)
+        sources.layers.append((".env", _from_prefixed(_read_dotenv(dotenv))))
+    sources.layers.append(("environment", _from_prefixed(environ)))
 
+    values, origins = _merge(sources.layers)
+    settings = Settings(**values)
+    _check_settings(root, settings, origins)
+    return Config(
+        root=root,
+        settings=settings,
+        origins=origins,
+        files_read=tuple(sources.files_read),
+        config_file=None if config_file is None else config_file.resolve(),
+        line_length=_line_length(root, sources.pyproject),
+    )
+
+
+@dataclass
+class _Sources:
+    layers: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    files_read: list[Path] = field(default_factory=list)
+    pyproject: dict[str, Any] | None = None  # for the formatter's line length
+
+
+def _read_config_file(config_file: Path, sources: _Sources) -> None:
+    """``--config FILE``: a TOML file (its [tool.schema-sync] or top level) or a .cfg."""
+    if not config_file.is_file():
+        raise UserError(f"config file {config_file} does not exist", "check --config")
+    sources.files_read.append(config_file.resolve())
+    if config_file.suffix == ".toml":
+        data = _read_toml(config_file)
+        sources.pyproject = data
+        name = config_file.name
+        in_tool = "schema-sync" in _table(data, name, "tool")
+        table = _table(data, name, "tool", "schema-sync") if in_tool else data
+        sources.layers.append((f"{config_file.name} [tool.schema-sync]", table))
+    else:
+        section = _read_setup_cfg(config_file)
+        sources.layers.append((f"{config_file.name} [schema-sync]", section or {}))
+
+
+def _read_project_files(root: Path, sources: _Sources) -> None:
+    """``[schema-sync]`` in setup.cfg, then ``[tool.schema-sync]`` in pyproject.toml."""
+    setup_cfg = root / "setup.cfg"
+    if setup_cfg.is_file():
+        section = _read_setup_cfg(setup_cfg)
+        if section is not None:
+            sources.files_read.append(setup_cfg)
+            sources.layers.append(("setup.cfg [schema-sync]", section))
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        sources.files_read.append(pyproject)
+        sources.pyproject = _read_toml(pyproject)
+        if "schema-sync" in _table(sources.pyproject, "pyproject.toml", "tool"):
+            table = _table(sources.pyproject, "pyproject.toml", "tool", "schema-sync")
+            sources.layers.append(("pyproject.toml [tool.schema-sync]", table))
+
+
+def _merge(
+    layers: list[tuple[str, Mapping[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parse every layer's values, later layers winning; each key's origin."""
     values: dict[str, Any] = {}
     origins: dict[str, str] = {key: "default" for key in KEYS}
     for source, layer in layers:
@@ -223,8 +254,10 @@ def load_config(
                     source, shown, f"bad value {raw_value!r}: {exc}", "correct the value"
                 ) from None
             origins[key] = source
+    return values, origins
 
-    settings = Settings(**values)
+
+def _check_settings(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:
     if not settings.models and not settings.tortoise_config:
         raise ConfigError(
             "configuration",
@@ -241,14 +274,6 @@ def load_config(
             "use either models or tortoise_config, not both",
         )
     _check_paths(root, settings, origins)
-    return Config(
-        root=root,
-        settings=settings,
-        origins=origins,
-        files_read=tuple(files_read),
-        config_file=None if config_file is None else config_file.resolve(),
-        line_length=_line_length(root, pyproject_data),
-    )
 
 
 def _has_nul(value: Any) -> bool:
