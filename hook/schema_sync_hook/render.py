@@ -462,7 +462,7 @@ def _render_class(
         "Update": f"Schema for updating a {words}; send only the fields to change.",
         "Response": f"Schema for {words} response.",
     }[variant]
-    lines = [f"class {model.name}{variant}({base}):"]
+    lines = [f"class {options.class_name(model.name, variant)}({base}):"]
     lines += pysource.docstring(summary, model.doc, _INDENT)
     fields = _fields_for(model, variant, options)
     computed = _computed_for(model, options) if variant == "Response" else []
