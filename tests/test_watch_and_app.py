@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -177,7 +178,7 @@ def shop(tmp_path: Path) -> Iterator[tuple[str, Path, Logged]]:
             str(port),
         ],
         root,
-        child_env(SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS="0.3"),
+        child_env(SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS="0.3", SHOP_LOG_SQL="1"),
     )
     app.wait_log("Application startup complete")
     yield f"http://127.0.0.1:{port}", root, app
@@ -243,6 +244,62 @@ def test_app_crud_with_generated_schemas(shop: tuple[str, Path, Logged]) -> None
         assert db.execute("SELECT password_hash FROM customer").fetchone() == ("x" * 60,)
     finally:
         db.close()
+
+
+def test_app_nested_order_and_list_query_count(shop: tuple[str, Path, Logged]) -> None:
+    """An order with its customer and its items with their products, over HTTP; the
+    list endpoint sends as many SQL queries for 6 orders as for 1."""
+    base, _root, app = shop
+    with httpx.Client(base_url=base, timeout=30) as client:
+        cat = client.post("/categories", json={"name": "Books", "slug": "books"}).json()
+        product = client.post(
+            "/products",
+            json={"sku": "BK-1", "name": "Dune", "base_price": "9.99", "category_id": cat["id"]},
+        ).json()
+        customer = client.post(
+            "/customers",
+            json={"email": "ada@example.com", "full_name": "Ada", "password_hash": "x" * 60},
+        ).json()
+
+        def add_order(number: int) -> int:
+            order = client.post(
+                "/orders", json={"number": f"N-{number}", "customer_id": customer["id"]}
+            )
+            assert order.status_code == 201, order.text
+            pk = int(order.json()["id"])
+            item = client.post(
+                f"/orders/{pk}/items",
+                json={"order_id": pk, "product_id": product["id"], "quantity": 2, "unit_price": 5},
+            )
+            assert item.status_code == 201, item.text
+            assert item.json()["product"]["name"] == "Dune"  # OrderItemDetail
+            return pk
+
+        def get(path: str) -> tuple[Any, int]:
+            """The response body and the number of SELECT statements it took."""
+            done = f'"GET {path} HTTP/1.1" 200'
+            seen, start = app.text.count(done), len(app.lines)
+            response = client.get(path)
+            assert response.status_code == 200, response.text
+            app.wait_log(done, seen + 1)  # the access line comes after the request's SQL
+            return response.json(), sum("SELECT" in line for line in app.lines[start:])
+
+        first = add_order(1)
+        order, _ = get(f"/orders/{first}")
+        assert order["customer"]["email"] == "ada@example.com"
+        assert order["customer_id"] == customer["id"]  # the key stays beside the object
+        assert "password_hash" not in order["customer"]
+        (item,) = order["items"]
+        assert item["quantity"] == 2 and item["product_id"] == product["id"]
+        assert "order" not in item  # exclude = { detail = ["OrderItem.order"] }
+        assert item["product"]["name"] == "Dune"
+        assert item["product"]["price_label"] == "9.99 EUR"  # PydanticMeta.computed
+        listed, one_order = get("/orders")
+        for number in range(2, 7):
+            add_order(number)
+        listed, six_orders = get("/orders")
+        assert len(listed) == 6 and all(o["items"][0]["product"]["sku"] == "BK-1" for o in listed)
+        assert one_order == six_orders == 4  # orders, customers, items, products
 
 
 def test_app_startup_watcher_regenerates(shop: tuple[str, Path, Logged]) -> None:

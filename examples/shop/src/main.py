@@ -15,19 +15,22 @@ from schema_sync_hook.startup import schema_sync
 from tortoise.contrib.fastapi import RegisterTortoise
 from tortoise.exceptions import DoesNotExist, IntegrityError
 
-from .api.schemas import ProductCreate
+from .api.schemas import OrderDeep, ProductCreate
 from .api.schemas_generated import (
     CategoryCreate,
     CategoryResponse,
     CategoryUpdate,
     CustomerCreate,
+    CustomerDetail,
     CustomerResponse,
     OrderCreate,
+    OrderItemCreate,
+    OrderItemDetail,
     OrderResponse,
     ProductResponse,
     ProductUpdate,
 )
-from .database.models import Category, Customer, Order, Product
+from .database.models import Category, Customer, Order, OrderItem, Product
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_URL = os.environ.get("SHOP_DB_URL", f"sqlite://{ROOT / 'db.sqlite3'}")
@@ -42,6 +45,8 @@ TORTOISE_ORM: dict[str, Any] = {
 # uvicorn's own lines (uvicorn set up its handlers before importing this module).
 LOG_FORMAT = "%(levelname)s - %(message)s"
 logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+if os.environ.get("SHOP_LOG_SQL"):  # every SQL statement the app sends, as a log line
+    logging.getLogger("tortoise.db_client").setLevel(logging.DEBUG)
 for _name in ("uvicorn", "uvicorn.access"):
     for _handler in logging.getLogger(_name).handlers:
         _handler.setFormatter(logging.Formatter(LOG_FORMAT))
@@ -133,6 +138,25 @@ async def create_order(body: OrderCreate) -> Any:
     return await _save(Order.create(**body.model_dump(exclude_unset=True)))
 
 
-@app.get("/orders", response_model=list[OrderResponse])
-async def list_orders() -> Any:
-    return await Order.all().order_by("id")
+@app.get("/orders", response_model=list[OrderDeep])
+async def list_orders() -> list[OrderDeep]:
+    # one query for the orders and one per relation, however many orders there are
+    return await OrderDeep.from_queryset(Order.all().order_by("id"))
+
+
+@app.get("/orders/{pk}", response_model=OrderDeep)
+async def get_order(pk: int) -> OrderDeep:
+    return await OrderDeep.from_tortoise_orm(await _get(Order, pk))
+
+
+@app.post("/orders/{pk}/items", response_model=OrderItemDetail, status_code=201)
+async def add_order_item(pk: int, body: OrderItemCreate) -> OrderItemDetail:
+    if body.order_id != pk:
+        raise HTTPException(422, "order_id does not match the order in the path")
+    item = await _save(OrderItem.create(**body.model_dump(exclude_unset=True)))
+    return await OrderItemDetail.from_tortoise_orm(item)
+
+
+@app.get("/customers/{pk}/detail", response_model=CustomerDetail)
+async def get_customer_detail(pk: int) -> CustomerDetail:
+    return await CustomerDetail.from_tortoise_orm(await _get(Customer, pk))

@@ -61,6 +61,13 @@ class Product(models.Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
+    def price_label(self) -> str:
+        """The price as shown in the shop."""
+        return f"{self.base_price:.2f} EUR"
+
+    class PydanticMeta:
+        computed = ("price_label",)
+
 
 class Tag(models.Model):
     id = fields.IntField(primary_key=True)
