@@ -25,7 +25,9 @@ INTENDED = {
     "validator_constraint": "Tortoise validators become ge/le/min_length/max_length/pattern",
     "decimal_constraint": "max_digits/decimal_places are enforced for Decimal fields",
     "sensitive_field": "fields matching sensitive_fields never appear in a Response",
-    "pydantic_meta_computed": "computed fields of PydanticMeta are not generated",
+    "pydantic_meta_computed": "a computed field the creator has and the Response lacks",
+    "computed_as_field": "computed fields are ordinary fields (in validation too), kept"
+    " without a return annotation as Any; the creator's computed_field is serialization-only",
     "json_typed": "a JSONField's declared type is used, not dict | list",
     "response_required": "every Response field is required: a stored row always has a value"
     " (the creator copies model defaults into the Response)",
@@ -121,6 +123,8 @@ def compare(
                 name.endswith("_id") and name in meta.fields_map and meta.fields_map[name].reference
             ):
                 outcome.intended["relation_as_id"] += 1
+            elif name in (getattr(getattr(model, "PydanticMeta", None), "computed", ()) or ()):
+                outcome.intended["computed_as_field"] += 1
             else:
                 outcome.unexplained.append(f"{where}: only in the generated schema")
             continue
@@ -205,3 +209,143 @@ def _differences(
         elif added:
             reasons.append(f"constraints added {added}")
     return reasons
+
+
+# --- Detail: relations nested one level, against the creator's nested models ---------
+
+DETAIL_INTENDED = {
+    "relation_id_kept": "the Detail keeps `<name>_id` beside the nested object"
+    " (the creator drops raw key fields)",
+    "deeper_nesting": "the nested object is the related model's flat Response, one level"
+    " deep; the creator nests its relations too (max_recursion = 3)",
+    "computed_as_field": "computed fields are ordinary fields, present in validation"
+    " (the creator's computed_field appears in serialization only)",
+    "computed_unannotated_any": "a computed method without a return annotation is kept,"
+    " typed Any (the creator leaves it out)",
+    "cycle_left_by_creator": "the creator leaves out a relation that closes a cycle;"
+    " one level never cycles",
+    "sensitive_field": "fields matching sensitive_fields stay out of nested objects too",
+}
+
+
+@dataclass
+class DetailOutcome:
+    models: int = 0
+    relations_compared: int = 0
+    identical: int = 0
+    intended: Counter[str] = field(default_factory=Counter)
+    unexplained: list[str] = field(default_factory=list)
+
+
+def _shape(annotation: Any) -> tuple[bool, bool, Any]:
+    """(is a list, may be None, the nested class) of a relation field's annotation."""
+    import typing
+
+    nullable, many, target = False, False, annotation
+    for _ in range(4):
+        args = typing.get_args(target)
+        origin = typing.get_origin(target)
+        if not args:
+            break
+        if origin is list:
+            many, target = True, args[0]
+        else:  # a union with None
+            nullable = nullable or type(None) in args
+            rest = [a for a in args if a is not type(None)]
+            target = rest[0] if rest else target
+    return many, nullable, target
+
+
+def compare_detail(
+    model: Any, ours: type[Any], theirs: type[Any], sensitive: tuple[str, ...], out: DetailOutcome
+) -> None:
+    """Compare the relation and computed fields of a Detail with the creator's model."""
+    meta = model._meta
+    relations = {
+        *meta.fk_fields,
+        *meta.o2o_fields,
+        *meta.m2m_fields,
+        *meta.backward_fk_fields,
+        *meta.backward_o2o_fields,
+    }
+    computed = tuple(getattr(getattr(model, "PydanticMeta", None), "computed", ()) or ())
+    mine, peer = ours.model_fields, theirs.model_fields
+    for name in sorted(set(mine) | set(peer)):
+        where = f"{model.__name__}Detail.{name}"
+        if name in computed:
+            if name in mine and name in theirs.model_computed_fields:
+                out.intended["computed_as_field"] += 1
+            elif name in mine:
+                out.intended["computed_unannotated_any"] += 1
+            else:
+                out.unexplained.append(f"{where}: a computed field only the creator has")
+            continue
+        if name not in relations:
+            raw = name[:-3] if name.endswith("_id") else None
+            if name in mine and name not in peer and (raw in relations or _is_key(meta, name)):
+                out.intended["relation_id_kept"] += 1
+            continue  # data fields: compared on the Response
+        if name not in peer:
+            out.intended["cycle_left_by_creator"] += 1
+            continue
+        if name not in mine:
+            if any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in sensitive):
+                out.intended["sensitive_field"] += 1
+            else:
+                out.unexplained.append(f"{where}: a relation only the creator nests")
+            continue
+        out.relations_compared += 1
+        reasons = _relation_differences(meta, name, mine[name], peer[name], sensitive)
+        if not reasons:
+            out.identical += 1
+        for reason in reasons:
+            if reason in DETAIL_INTENDED:
+                out.intended[reason] += 1
+            else:
+                out.unexplained.append(f"{where}: {reason}")
+
+
+def _is_key(meta: Any, name: str) -> bool:
+    field_obj = meta.fields_map.get(name)
+    return bool(getattr(field_obj, "reference", None))
+
+
+def _relation_differences(
+    meta: Any, name: str, mine: Any, peer: Any, sensitive: tuple[str, ...]
+) -> list[str]:
+    many_a, null_a, nested_a = _shape(mine.annotation)
+    many_b, null_b, nested_b = _shape(peer.annotation)
+    reasons = []
+    if many_a != many_b:
+        reasons.append(f"list {many_a} != creator {many_b}")
+    if null_a != null_b:
+        reasons.append(f"nullable {null_a} != creator {null_b}")
+    target = meta.fields_map[name].related_model
+    data = set(target._meta.fields_map) - _relation_names(target._meta)
+    ours_data = set(nested_a.model_fields) & data
+    theirs_data = set(nested_b.model_fields) & data
+    hidden = {n for n in theirs_data - ours_data if _sensitive(n, sensitive)}
+    if hidden:
+        reasons.append("sensitive_field")
+    if (theirs_data - hidden) != ours_data:
+        reasons.append(f"nested data fields {sorted(ours_data ^ (theirs_data - hidden))}")
+    extra = set(nested_b.model_fields) - data
+    if extra & _relation_names(target._meta):
+        reasons.append("deeper_nesting")
+    return reasons
+
+
+def _relation_names(meta: Any) -> set[str]:
+    keys = {meta.fields_map[n].source_field for n in (*meta.fk_fields, *meta.o2o_fields)}
+    return {
+        *meta.fk_fields,
+        *meta.o2o_fields,
+        *meta.m2m_fields,
+        *meta.backward_fk_fields,
+        *meta.backward_o2o_fields,
+        *(k for k in keys if k),
+    }
+
+
+def _sensitive(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from differential import INTENDED, Outcome, compare
+from differential import DETAIL_INTENDED, INTENDED, DetailOutcome, Outcome, compare, compare_detail
 
 from conftest import Result
 
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.skipif(
     not Path(SOURCE).is_file(), reason="set TORTOISE_TESTMODELS (tox -e differential)"
 )
 
+SENSITIVE = ("*password*", "*secret*")
 SETTINGS = """
 TORTOISE_ORM = {
     "connections": {"default": "sqlite://:memory:"},
@@ -51,6 +52,7 @@ def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., R
 
     sys.path.insert(0, str(tmp_path))
     outcome = Outcome()
+    detail = DetailOutcome()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -76,6 +78,15 @@ def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., R
                         compare(
                             model, ours, theirs, variant, {}, ("*password*", "*secret*"), outcome
                         )
+                    try:
+                        peer = pydantic_model_creator(model, name=f"Peer{name}Detail")
+                    except Exception as exc:
+                        outcome.creator_failed.append(f"{name}Detail: {exc}")
+                        continue
+                    detail.models += 1
+                    compare_detail(
+                        model, getattr(schemas, f"{name}Detail"), peer, SENSITIVE, detail
+                    )
     finally:
         sys.path.remove(str(tmp_path))
         for module in ("schemas", "settings", "ttests", "ttests.testmodels"):
@@ -86,7 +97,14 @@ def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., R
         f" {outcome.identical} identical; intended differences: {dict(outcome.intended)};"
         f" creator failures: {len(outcome.creator_failed)}"
     )
+    print(
+        f"differential (Detail): {detail.models} models, {detail.relations_compared} relations"
+        f" compared, {detail.identical} identical; intended differences:"
+        f" {dict(detail.intended)}"
+    )
     assert outcome.models > 50
+    assert set(detail.intended) <= set(DETAIL_INTENDED)
+    assert detail.unexplained == [], "\n".join(detail.unexplained)
     assert set(outcome.intended) <= set(INTENDED)
     assert outcome.unexplained == [], "\n".join(outcome.unexplained)
 

@@ -22,7 +22,7 @@ from tortoise import Tortoise
 
 from schema_sync_hook.cli import main
 
-from conftest import GOLDEN, Project
+from conftest import GOLDEN, SHOP, Project
 
 
 @pytest.fixture(scope="module")
@@ -327,3 +327,34 @@ def test_generated_classes_are_pydantic_models(gen: ModuleType) -> None:
         cls = getattr(gen, name)
         assert issubclass(cls, BaseModel)
         cls.model_json_schema()
+
+
+def test_readme_deeper_nesting_recipe_passes_mypy_strict(tmp_path: Path) -> None:
+    """The README's recipe, as a module of the example shop, under mypy --strict."""
+    readme = (GOLDEN.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Deeper nesting", 1)[1]
+    recipe = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "class OrderDeep(OrderResponse):" in recipe and "items__product" in recipe
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync"))
+    (root / "src" / "api" / "recipe.py").write_text(recipe, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "src/api/recipe.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    broken = recipe.replace(
+        "items: list[OrderItemDetail]", "items: list[OrderItemDetail]\n    customer_id: str"
+    )  # the check can fail
+    (root / "src" / "api" / "recipe.py").write_text(broken, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "src/api/recipe.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
