@@ -118,6 +118,7 @@ def test_bare_hook_environment(
     advice = commit(root, env, "models")
     assert advice.returncode != 0
     assert "additional_dependencies: [fastapi, pydantic-settings, redis]" in advice.stdout
+    assert "repo: local" not in advice.stdout  # pre-commit made this hook's environment
     assert (
         "'fastapi' (shop/__init__.py:1), 'pydantic_settings' (shop/settings.py:1)" in advice.stdout
     )

@@ -154,11 +154,19 @@ def test_missing_module_advice_names_every_distribution(
     assert "fix the model code" not in lines[0]
     assert not project.output.exists()
 
+    # A hook environment that pre-commit made (under PRE_COMMIT_HOME)
     monkeypatch.setenv("PRE_COMMIT", "1")
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(Path(sys.prefix).parent))
     result = project.run()
     assert result.code == 2
     assert "additional_dependencies: [python-jose, pydantic-settings, redis]" in result.err
     assert "pip install" not in result.err
+
+    # A 'repo: local' hook runs in the project's own environment
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(project.root / "elsewhere"))
+    result = project.run()
+    assert "additional_dependencies: [python-jose, pydantic-settings, redis]" in result.err
+    assert "(a 'repo: local' hook: pip install python-jose pydantic-settings redis" in result.err
 
 
 def test_missing_project_module_keeps_its_own_message(

@@ -101,12 +101,23 @@ STUB_HINT = ' (or set missing_imports = "stub" to import the models without them
 def install_advice(modules: Sequence[str]) -> str:
     """Where to install the distributions of ``modules``: pre-commit or pip."""
     dists = list(dict.fromkeys(distribution(m) for m in modules))
-    if os.environ.get("PRE_COMMIT") == "1":
-        return (
-            "add to this hook in .pre-commit-config.yaml:"
-            f" additional_dependencies: [{', '.join(dists)}]"
-        )
-    return f"install {'it' if len(dists) == 1 else 'them'}: pip install {' '.join(dists)}"
+    pip = f"pip install {' '.join(dists)}"
+    if os.environ.get("PRE_COMMIT") != "1":
+        return f"install {'it' if len(dists) == 1 else 'them'}: {pip}"
+    advice = (
+        "add to this hook in .pre-commit-config.yaml:"
+        f" additional_dependencies: [{', '.join(dists)}]"
+    )
+    if not _in_pre_commit_env():  # a repo: local hook runs in the project's environment
+        advice += f" (a 'repo: local' hook: {pip} in the environment it runs in)"
+    return advice
+
+
+def _in_pre_commit_env() -> bool:
+    """Whether this interpreter is a virtualenv that pre-commit made for a hook."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    home = os.environ.get("PRE_COMMIT_HOME") or os.path.join(cache, "pre-commit")
+    return os.path.realpath(sys.prefix).startswith(os.path.realpath(home) + os.sep)
 
 
 # --- placeholders ----------------------------------------------------------------
