@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from schema_sync_hook import __version__
 from schema_sync_hook.config import Config
@@ -89,9 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="always regenerate; do not answer from the cache"
     )
     _format(parser, suppress=False)
-
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _local_commands(commands)
+    _diff_command(commands)
+    return parser
 
+
+def _local_commands(commands: Any) -> None:
+    """sync, status, backup and validate."""
     sync = commands.add_parser("sync", help="write the generated file if it changed")
     _common(sync, suppress=True)
     sync.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
@@ -122,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check the generated and manual schemas")
     _common(validate, suppress=True)
 
+
+def _diff_command(commands: Any) -> None:
     diff = commands.add_parser(
         "diff",
         help="classify schema changes against a git revision (breaking-change gate)",
@@ -141,7 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 on a breaking change (default), on any change, or never",
     )
     _format(diff, suppress=True)
-    return parser
 
 
 def _format(parser: argparse.ArgumentParser, suppress: bool) -> None:
