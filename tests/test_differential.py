@@ -36,7 +36,7 @@ TORTOISE_ORM = {
 """
 
 
-def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+def _project(tmp_path: Path) -> None:
     (tmp_path / "ttests").mkdir()
     shutil.copy(SOURCE, tmp_path / "ttests" / "testmodels.py")
     (tmp_path / "ttests" / "__init__.py").write_text("")
@@ -44,6 +44,27 @@ def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., R
     (tmp_path / "pyproject.toml").write_text(
         '[tool.schema-sync]\ntortoise_config = "settings.TORTOISE_ORM"\noutput = "schemas.py"\n'
     )
+
+
+def test_source_memo_changes_no_description(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tortoise's own test models described with and without the class-source memo."""
+    from schema_sync_hook import sourcememo
+    from schema_sync_hook.config_sources import load_config
+    from schema_sync_hook.loading import describe_project
+
+    _project(tmp_path)
+    config = load_config(root=tmp_path)
+    with_memo = describe_project(config)
+    monkeypatch.setattr(sourcememo, "NEEDED", False)
+    without = describe_project(config)
+    assert len(with_memo.models) > 50
+    assert with_memo == without
+
+
+def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    _project(tmp_path)
     result = run_cli("sync", "-q", "--root", str(tmp_path))
     assert result.code == 0, result.err
 

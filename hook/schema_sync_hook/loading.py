@@ -28,6 +28,7 @@ from schema_sync_hook.description import AppSpec, ProjectSpec, TypeRef
 from schema_sync_hook.errors import ConfigError, ModelImportError, UserError
 from schema_sync_hook.importing import project_imports
 from schema_sync_hook.introspect import describe_model
+from schema_sync_hook.sourcememo import class_source_memo
 
 # Modules of other tools that a TORTOISE_ORM config lists but that hold no API models.
 IGNORED_MODEL_MODULES = ("aerich.models",)
@@ -85,22 +86,11 @@ def _type_refs(value: Any) -> Iterator[TypeRef]:
 
 def _describe_once(config: Config) -> ProjectSpec:
     with project_imports(config.root, config.settings.python_path) as imported:
-        apps = _configured_apps(config)
+        with class_source_memo():  # one parse per model file while the models import
+            apps = _configured_apps(config)
         with _tortoise_scope():
-            for index, (label, modules) in enumerate(apps):
-                for module in modules:
-                    _import_model_module(module, config.root)
-                try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        Tortoise.init_models(
-                            list(modules), label, _init_relations=index == len(apps) - 1
-                        )
-                except ConfigurationError as exc:
-                    raise UserError(
-                        f"Tortoise rejected the models of app {label!r}: {exc}",
-                        "fix the model definitions",
-                    ) from exc
+            with class_source_memo():
+                _import_apps(apps, config.root)
             _check_base_class(config)
             overrides = dict(config.settings.type_overrides)
             specs = tuple(
@@ -149,6 +139,22 @@ def _check_base_class(config: Config) -> None:
 
 
 # --- importing -------------------------------------------------------------------
+
+
+def _import_apps(apps: Sequence[tuple[str, tuple[str, ...]]], root: Path) -> None:
+    """Import each app's model modules and register them with ``Tortoise.init_models``."""
+    for index, (label, modules) in enumerate(apps):
+        for module in modules:
+            _import_model_module(module, root)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                Tortoise.init_models(list(modules), label, _init_relations=index == len(apps) - 1)
+        except ConfigurationError as exc:
+            raise UserError(
+                f"Tortoise rejected the models of app {label!r}: {exc}",
+                "fix the model definitions",
+            ) from exc
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import enum
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -205,6 +206,22 @@ def _model_of(name: str, classes: Mapping[str, str]) -> str | None:
     return None
 
 
+# A line with its end, split as ast.get_source_segment splits (\r\n, \r or \n only).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _segment(lines: Sequence[str], node: ast.stmt) -> str:
+    """``ast.get_source_segment`` on lines split once: that function splits the whole
+    text on every call, which made comparing a file of N classes quadratic."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    start, end = node.col_offset, node.end_col_offset
+    if first == last:
+        return lines[first].encode()[start:end].decode()
+    head = lines[first].encode()[start:].decode()
+    tail = lines[last].encode()[:end].decode()
+    return "".join([head, *lines[first + 1 : last], tail])
+
+
 def _model_fields(text: str | None, classes: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """model name -> {field name: its source in every class of the model; "": the rest}."""
     models: dict[str, dict[str, str]] = {}
@@ -214,6 +231,7 @@ def _model_fields(text: str | None, classes: Mapping[str, str]) -> dict[str, dic
         tree = ast.parse(text)
     except SyntaxError:
         return models
+    lines = _LINE.findall(text)
     for node in tree.body:
         owner = _model_of(node.name, classes) if isinstance(node, ast.ClassDef) else None
         if not isinstance(node, ast.ClassDef) or owner is None:
@@ -222,7 +240,7 @@ def _model_fields(text: str | None, classes: Mapping[str, str]) -> dict[str, dic
         header = f"{node.name}({', '.join(ast.unparse(b) for b in node.bases)})"
         model[""] += header
         for stmt in node.body:
-            segment = ast.get_source_segment(text, stmt) or ""
+            segment = _segment(lines, stmt)
             if (
                 isinstance(stmt, ast.AnnAssign)
                 and isinstance(stmt.target, ast.Name)

@@ -1,0 +1,265 @@
+"""The class-source memo: same answers as inspect, active only while the models import.
+
+Tortoise's metaclass calls ``inspect.getsource`` per model class (for ``#:`` comments).
+Up to Python 3.12 the memo serves those look-ups from one parse per file; on 3.13
+inspect needs no parse and the memo installs nothing. tox runs this file on every
+supported interpreter, so each path is exercised where it is taken.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from test_golden import CASES, DEFAULT_CONFIG
+
+from schema_sync_hook import sourcememo
+from schema_sync_hook.config_sources import load_config
+from schema_sync_hook.errors import UserError
+from schema_sync_hook.loading import describe_project
+
+from conftest import GOLDEN, SHOP, Project
+
+ORIGINAL = inspect.findsource
+
+# Every shape inspect's class finder knows: nesting, decorators, classes inside
+# functions and methods, async functions, the same name twice, match statements.
+TRICKY = '''
+import functools
+
+
+def deco(cls):
+    return cls
+
+
+class Outer:
+    """Outer."""
+
+    class Inner:
+        class Deepest:
+            pass
+
+    def method(self):
+        class InMethod:
+            pass
+
+        return InMethod
+
+
+@deco
+@functools.total_ordering
+class Decorated:
+    def __lt__(self, other):
+        return False
+
+
+def factory():
+    class Made:
+        pass
+
+    return Made
+
+
+async def coroutine_factory():
+    class FromCoroutine:
+        pass
+
+    return FromCoroutine
+
+
+if True:
+    class Twice:
+        first = True
+else:
+    class Twice:
+        first = False
+
+
+match 1:
+    case 1:
+        class InMatch:
+            pass
+
+
+try:
+    class InTry:
+        pass
+except Exception:
+    pass
+
+MADE = factory()
+IN_METHOD = Outer().method()
+'''
+
+
+@pytest.fixture
+def module_from(tmp_path: Path) -> Iterator[Callable[[str, str], ModuleType]]:
+    added: list[str] = []
+
+    def load(name: str, source: str) -> ModuleType:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / f"{name}.py").write_text(source, encoding="utf-8")
+        sys.path.insert(0, str(folder))
+        added.append(name)
+        return importlib.import_module(name)
+
+    yield load
+    for name in added:
+        sys.modules.pop(name, None)
+        sys.path.remove(str(tmp_path / name))
+
+
+def _classes(module: ModuleType) -> list[type]:
+    own = module.__name__
+    found = [v for v in vars(module).values() if isinstance(v, type) and v.__module__ == own]
+    nested = [v for c in found for v in vars(c).values() if isinstance(v, type)]
+    deeper = [v for c in nested for v in vars(c).values() if isinstance(v, type)]
+    return found + nested + deeper
+
+
+def _sources(classes: list[type]) -> list[tuple[str, int]]:
+    return [(inspect.getsource(c), inspect.findsource(c)[1]) for c in classes]
+
+
+def test_same_answers_as_inspect(module_from: Callable[[str, str], ModuleType]) -> None:
+    module = module_from("tricky", TRICKY)
+    classes = [*_classes(module), module.MADE, module.IN_METHOD]
+    assert len(classes) >= 10
+    plain = _sources(classes)
+    with sourcememo.class_source_memo():
+        memo = _sources(classes)
+    assert memo == plain
+    # A class the file does not define is refused as inspect refuses it.
+    gone = type("Gone", (), {"__module__": "tricky"})
+    with pytest.raises(OSError), sourcememo.class_source_memo():
+        inspect.getsource(gone)
+
+
+def test_table_agrees_with_inspect_on_golden_and_example_models() -> None:
+    """One walk per file gives the line inspect's own finder gives, for every class."""
+    import ast
+
+    files = [GOLDEN / case / "models.py" for case in CASES]
+    files += sorted((SHOP / "src").rglob("*.py"))
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        table = sourcememo.class_lines(ast.parse(source))
+        for qualname, line in table.items():
+            assert source.splitlines()[line].lstrip().startswith(("class ", "@")), (path, qualname)
+    if sys.version_info < (3, 13):
+        tree = ast.parse(TRICKY)
+        for qualname, line in sourcememo.class_lines(tree).items():
+            finder = inspect._ClassFinder(qualname)  # type: ignore[attr-defined]
+            with pytest.raises(inspect.ClassFoundException) as found:  # type: ignore[attr-defined]
+                finder.visit(tree)
+            assert found.value.args[0] == line, qualname
+
+
+def test_installed_only_where_inspect_parses() -> None:
+    """The version-dependent path: 3.10-3.12 replace findsource, 3.13 leaves it."""
+    assert not sourcememo.active()
+    with sourcememo.class_source_memo():
+        assert sourcememo.active()
+        with sourcememo.class_source_memo():  # nested: one install, one removal
+            assert sourcememo.active()
+        if sys.version_info < (3, 13):
+            assert inspect.findsource is not ORIGINAL
+        else:
+            assert inspect.findsource is ORIGINAL
+    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+
+
+MODELS = '''
+"""Records whether the memo was on while this module imported."""
+import inspect
+
+import memo_probe
+from tortoise import fields, models
+
+from schema_sync_hook import sourcememo
+
+memo_probe.seen.append((sourcememo.active(), inspect.findsource))
+
+
+class Item(models.Model):
+    #: The item's name
+    name = fields.CharField(max_length=20)
+'''
+
+
+@pytest.fixture
+def probe(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, object]]:
+    """A module outside the project where the model module reports what it saw."""
+    module = ModuleType("memo_probe")
+    module.seen = []  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "memo_probe", module)
+    return module.seen  # type: ignore[attr-defined,no-any-return]
+
+
+def test_on_only_while_the_models_import(
+    make_project: Callable[..., Project], probe: list[tuple[bool, object]]
+) -> None:
+    project = make_project(models=MODELS)
+    spec = describe_project(load_config(root=project.root))
+    [(active, findsource)] = probe
+    assert active is True
+    assert (findsource is not ORIGINAL) == (sys.version_info < (3, 13))
+    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+    [model] = spec.models
+    [name] = [f for f in model.fields if f.name == "name"]
+    assert name.description == "The item's name"  # read through inspect.getsource
+
+
+def test_removed_when_the_import_fails(
+    make_project: Callable[..., Project], probe: list[tuple[bool, object]]
+) -> None:
+    project = make_project(models=MODELS + "\nraise RuntimeError('broken models')\n")
+    with pytest.raises(UserError):
+        describe_project(load_config(root=project.root))
+    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+
+
+def test_start_up_helper_leaves_the_app_untouched(make_project: Callable[..., Project]) -> None:
+    from schema_sync_hook import startup
+
+    project = make_project()
+    project.write(".env", "SCHEMA_SYNC_WATCH_ENABLED=false\n")
+    assert startup.start(root=project.root) is None
+    assert project.output.is_file()
+    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+
+
+def _projects(tmp_path: Path) -> Iterator[Path]:
+    for case in CASES:
+        root = tmp_path / case
+        root.mkdir()
+        shutil.copy(GOLDEN / case / "models.py", root / "goldmodels.py")
+        config = GOLDEN / case / "pyproject.toml"
+        (root / "pyproject.toml").write_text(
+            config.read_text() if config.is_file() else DEFAULT_CONFIG, encoding="utf-8"
+        )
+        yield root
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync"))
+    yield root
+
+
+def test_identical_descriptions_with_and_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every golden project and the example: the memo changes nothing described."""
+    for root in _projects(tmp_path):
+        config = load_config(root=root)
+        with_memo = describe_project(config)
+        with monkeypatch.context() as off:
+            off.setattr(sourcememo, "NEEDED", False)
+            without = describe_project(config)
+        assert with_memo == without, root.name
+        assert with_memo.models, root.name
