@@ -59,14 +59,28 @@ def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable
                 found.add(path.as_posix())
         return found
 
+    def forget(module: object) -> bool:
+        file = user_file(module)
+        if file is not None:
+            return file.startswith(folders)
+        if getattr(module, "__file__", None) is not None:
+            return False
+        # a namespace package (a folder without __init__.py): its folders tell
+        try:
+            spots = [str(spot) for spot in getattr(module, "__path__", None) or ()]
+        except Exception:  # a broken parent: not ours to judge
+            return False
+        return bool(spots) and all(spot.startswith(folders) for spot in spots)
+
     try:
         yield project_files
     finally:
         sys.path[:] = saved_path
-        for name in set(sys.modules) - before:
-            file = user_file(sys.modules[name])
-            if file is not None and file.startswith(folders):
-                del sys.modules[name]
+        # decide for every module first: a namespace package's path is computed
+        # from its parent's, which must still be loaded
+        ours = [name for name in set(sys.modules) - before if forget(sys.modules[name])]
+        for name in ours:
+            del sys.modules[name]
 
 
 def _library_folders() -> tuple[str, ...]:
