@@ -96,8 +96,16 @@ def test_against_pydantic_model_creator(tmp_path: Path, run_cli: Callable[..., R
                         except Exception as exc:
                             outcome.creator_failed.append(f"{name}{variant}: {exc}")
                             continue
+                        detail_class = getattr(schemas, f"{name}Detail")
                         compare(
-                            model, ours, theirs, variant, {}, ("*password*", "*secret*"), outcome
+                            model,
+                            ours,
+                            theirs,
+                            variant,
+                            {},
+                            SENSITIVE,
+                            outcome,
+                            frozenset(detail_class.prefetch),
                         )
                     try:
                         peer = pydantic_model_creator(model, name=f"Peer{name}Detail")
