@@ -358,3 +358,60 @@ def test_readme_deeper_nesting_recipe_passes_mypy_strict(tmp_path: Path) -> None
         check=False,
     )
     assert proc.returncode == 1 and "Incompatible types in assignment" in proc.stdout
+
+
+RELATIONS_SCENARIO = """
+import asyncio
+
+from tortoise import Tortoise
+
+import goldmodels as m
+import schemas as s
+
+
+async def main() -> None:
+    await Tortoise.init(db_url="sqlite://:memory:", modules={"models": ["goldmodels"]})
+    await Tortoise.generate_schemas()
+    try:
+        fr = await m.Country.create(iso="FR")
+        root = await m.Node.create(country=fr)
+        child = await m.Node.create(parent=root, country=fr)
+        await child.peers.add(root)
+        await m.Profile.create(node=root, bio="hi")
+        await m.Silent.create(node=child)
+        top = await s.NodeDetail.from_tortoise_orm(root)
+        assert top.parent is None and top.country is not None and top.country.iso == "FR"
+        assert [n.id for n in top.children] == [child.id] and top.peers == []
+        assert [n.id for n in top.peered_by] == [child.id]  # M2M, the other side
+        assert top.profile is not None and top.profile.bio == "hi"  # reverse O2O
+        low = await s.NodeDetail.from_tortoise_orm(child)
+        assert low.parent is not None and low.parent.id == root.id and low.profile is None
+        country = await s.CountryDetail.from_tortoise_orm(fr)  # reverse FK by to_field
+        assert sorted(n.id for n in country.nodes) == [root.id, child.id]
+        profile = await s.ProfileDetail.from_tortoise_orm(await m.Profile.get(bio="hi"))
+        assert profile.node.id == root.id  # one-to-one as the primary key
+        silent = await s.SilentDetail.from_tortoise_orm(await m.Silent.first())
+        assert silent.node.id == child.id  # related_name=False: no reverse side
+        listed = await s.NodeDetail.from_queryset(m.Node.all().order_by("id"))
+        assert [len(n.children) for n in listed] == [1, 0]
+    finally:
+        await Tortoise.close_connections()
+
+
+asyncio.run(main())
+print("ok")
+"""
+
+
+def test_relations_golden_runs_on_sqlite(tmp_path: Path) -> None:
+    """to_field, self references, many-to-many with itself, one-to-one as primary key."""
+    shutil.copy(GOLDEN / "relations" / "models.py", tmp_path / "goldmodels.py")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.schema-sync]\nmodels = ["goldmodels"]\noutput = "schemas.py"\n'
+    )
+    assert main(["sync", "-q", "--root", str(tmp_path)]) == 0
+    (tmp_path / "scenario.py").write_text(RELATIONS_SCENARIO)
+    proc = subprocess.run(
+        [sys.executable, "scenario.py"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
