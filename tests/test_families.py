@@ -409,9 +409,37 @@ def test_relations_golden_runs_on_sqlite(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.schema-sync]\nmodels = ["goldmodels"]\noutput = "schemas.py"\n'
     )
-    assert main(["sync", "-q", "--root", str(tmp_path)]) == 0
+    synced = subprocess.run(  # a process of its own: this module has a goldmodels imported
+        [sys.executable, "-m", "schema_sync_hook", "sync", "-q", "--root", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert synced.returncode == 0, synced.stderr
     (tmp_path / "scenario.py").write_text(RELATIONS_SCENARIO)
     proc = subprocess.run(
         [sys.executable, "scenario.py"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_text_forms_in_setup_cfg_and_dotenv(make_project: Callable[..., Project]) -> None:
+    project = make_project()
+    (project.root / "pyproject.toml").unlink()
+    (project.root / "setup.cfg").write_text(
+        "[schema-sync]\nmodels = shopmodels\noutput = api/schemas_generated.py\n"
+        "variants = response, detail\nclass_names = response={model}Out, detail={model}Full\n"
+    )
+    (project.root / ".env").write_text("SCHEMA_SYNC_EXCLUDE=detail:Book.author\n")
+    assert project.run("sync").code == 0
+    text = project.output.read_text()
+    assert "class BookOut(_FromTortoise):" in text and "class BookFull(BookOut):" in text
+    assert "class BookCreate(" not in text and "class AuthorFull(AuthorOut):" in text
+    book_full = text.split("class BookFull(")[1].split("\nclass ")[0]
+    assert (
+        "author: AuthorOut" not in book_full
+        and "prefetch: ClassVar[tuple[str, ...]] = ()" in book_full
+    )
+    (project.root / ".env").write_text("SCHEMA_SYNC_CLASS_NAMES=detail\n")
+    result = project.run("sync")
+    assert result.code == 2 and ".env: SCHEMA_SYNC_CLASS_NAMES: bad value" in result.err
