@@ -245,11 +245,12 @@ def main() -> int:
             f"| {full / init:.2f}x ({init:.2f} s) | {full / creator:.2f}x ({creator:.2f} s) "
             f"| {full_mem:.0f} / {init_mem:.0f} / {creator_mem:.0f} MiB ({full_mem / init_mem:.2f}x) |"
         )
-    if 200 in full_times and 2000 in full_times:
-        lines += [
-            "",
-            f"Scaling: 2000 models take {full_times[2000] / full_times[200]:.2f}x the time of 200.",
-        ]
+    for big in (1000, 2000):
+        if 200 in full_times and big in full_times:
+            lines += [
+                "",
+                f"Scaling: {big} models take {full_times[big] / full_times[200]:.2f}x the time of 200.",
+            ]
     lines += [
         "",
         f"Watch latency (15 models, debounce {args.debounce:.1f} s): "

@@ -1,4 +1,4 @@
-from schema_sync_hook.cli import entry
+from schema_sync_hook.quick import entry
 
 if __name__ == "__main__":
     entry()

@@ -119,7 +119,7 @@ def _config_relatives(config: Config) -> list[str]:
     return names + _pattern_inputs(config)
 
 
-def fresh(config: Config) -> bool:
+def fresh(config: Config, refresh_quick: bool = False) -> bool:
     """Whether the last in-sync run's inputs and outputs are all unchanged."""
     try:
         data = json.loads((config.state_dir / CACHE_FILE).read_text(encoding="utf-8"))
@@ -130,9 +130,23 @@ def fresh(config: Config) -> bool:
     ):
         return False
     try:
-        return all(_unchanged(config.root, data[key]) for key in ("inputs", "config", "outputs"))
+        same = all(_unchanged(config.root, data[key]) for key in ("inputs", "config", "outputs"))
     except (KeyError, TypeError, ValueError):
         return False
+    if same and refresh_quick:
+        _write_quick(config, data)  # the stats are current again: the next run is quick
+    return same
+
+
+def _write_quick(config: Config, data: Mapping[str, Any]) -> None:
+    """The record :mod:`schema_sync_hook.quick` answers from before anything is imported."""
+    from schema_sync_hook import quick
+
+    files = [rel for part in ("inputs", "config", "outputs") for rel in data[part]]
+    config_file = None if config.config_file is None else str(config.config_file)
+    if config_file is not None:
+        files.append(config_file)  # also when it lies outside the root
+    quick.write(str(config.root), config_file, files)
 
 
 def store(config: Config, imported: Iterable[str], outputs: Iterable[str]) -> None:
@@ -146,3 +160,4 @@ def store(config: Config, imported: Iterable[str], outputs: Iterable[str]) -> No
     }
     ensure_state_dir(config.state_dir)
     atomic_write(config.state_dir / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    _write_quick(config, data)

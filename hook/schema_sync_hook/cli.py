@@ -196,7 +196,7 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         if not args.no_cache and args.format == "text":
             from schema_sync_hook import cache
 
-            if cache.fresh(config):  # the fast path: nothing heavy imported
+            if cache.fresh(config, refresh_quick=not args.check):  # nothing heavy imported
                 console.detail("nothing changed since the last in-sync run (cache): in sync")
                 return Exit.OK
         from schema_sync_hook.commands.run import run_command
