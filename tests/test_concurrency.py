@@ -180,3 +180,19 @@ def test_sync_waits_for_backup_restore_and_the_other_way(gated: Project) -> None
     assert code == 0, err
     assert "isbn:" not in gated.output.read_text()  # restored after the sync, not before
     assert Path(gated.output).is_file()
+
+
+def test_model_edit_during_an_in_sync_hook_run_is_not_cached_as_in_sync(gated: Project) -> None:
+    (gated.root / ".schema_sync" / "cache.json").unlink(missing_ok=True)
+    hook = spawn(gated, hold=True)
+    assert read_line(hook) == "importing the models\n"  # the old model source is read
+    gated.edit_model("    pages =", new_field("later"))
+    assert hook.stdin is not None
+    hook.stdin.write("go\n")
+    hook.stdin.flush()
+    code, _, err = finish(hook)
+    assert code == 0, err  # in sync with the source it imported
+    # The cache must not pair the edited source with the old output.
+    code, _, err = finish(spawn(gated))
+    assert code == 1, err
+    assert "later:" in gated.output.read_text()

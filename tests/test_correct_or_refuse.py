@@ -680,3 +680,42 @@ def test_restore_is_byte_exact(make_project: Callable[..., Project]) -> None:
     result = project.run("backup", "restore", "--name", backups[-1])
     assert result.code == 0, result
     assert project.output.read_bytes() == edited
+
+
+def test_generated_text_that_does_not_compile_is_never_written(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC §8: a bug that renders broken code exits 3 and writes nothing."""
+    from schema_sync_hook import generate as generating
+    from schema_sync_hook.render import GeneratedFile
+
+    assert project.run("sync").code == 0
+    project.edit_model("    pages =", "    isbn = fields.IntField(null=True)\n    pages =")
+    real = generating.generate
+
+    def broken(config):  # type: ignore[no-untyped-def]
+        spec, made = real(config)
+        return spec, [
+            GeneratedFile(g.path, g.content + "\nclass (:\n", g.models, g.modules) for g in made
+        ]
+
+    monkeypatch.setattr(generating, "generate", broken)
+    before = project.snapshot()
+    for args in (("sync",), ()):
+        result = project.run(*args)
+        assert result.code == 3, result
+        assert "api/schemas_generated.py" in result.err and "would not compile" in result.err
+        assert "this is a bug in schema-sync-hook" in result.err
+        assert project.snapshot() == before
+
+
+def test_restoring_a_backup_that_does_not_compile_is_refused(project: Project) -> None:
+    assert project.run("sync").code == 0
+    project.output.write_text(project.output.read_text() + "\nclass (:\n", encoding="utf-8")
+    assert project.run("sync", "--force").code == 0  # backs the hand edit up
+    name = project.run("backup", "list").out.split()[0]
+    before = project.snapshot()
+    result = project.run("backup", "restore", "--name", name)
+    assert result.code == 2, result
+    assert "would not compile" in result.err and "\n" not in result.err.strip()
+    assert project.snapshot() == before

@@ -8,6 +8,11 @@ and ``SCHEMA_SYNC_*`` variables, the tool and Tortoise versions, and the
 generated files themselves. The next hook or
 ``--check`` run is answered from the cache only when all of them are unchanged.
 A file's size and mtime decide quickly; when they differ its content hash does.
+
+A run that may store takes the filesystem's time (:func:`clock`) before the
+models import; an input or output not written by the run whose mtime is not
+older than that changed while the run generated (the output came from the older
+source), so nothing is stored and the next run generates.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 from schema_sync_hook import __version__
 from schema_sync_hook.config import ENV_PREFIX, Config, input_patterns
+from schema_sync_hook.errors import UserError
 
 CACHE_FILE = "cache.json"
 FORMAT = 1
@@ -149,15 +155,50 @@ def _write_quick(config: Config, data: Mapping[str, Any]) -> None:
     quick.write(str(config.root), config_file, files)
 
 
-def store(config: Config, imported: Iterable[str], outputs: Iterable[str]) -> None:
+def clock(config: Config) -> int | None:
+    """The filesystem's time now: the mtime of a new file in the state folder.
+
+    Taken before the models import, in the same clock and granularity as the
+    mtimes of the files the run then reads. None when it cannot be taken.
+    """
+    import tempfile
+
+    from schema_sync_hook.files import ensure_state_dir
+
+    try:
+        ensure_state_dir(config.state_dir)
+        fd, name = tempfile.mkstemp(dir=config.state_dir, prefix="clock-")
+        try:
+            return os.fstat(fd).st_mtime_ns
+        finally:
+            os.close(fd)
+            os.unlink(name)
+    except (OSError, UserError):
+        return None
+
+
+def store(
+    config: Config,
+    imported: Iterable[str],
+    outputs: Iterable[str],
+    *,
+    since: int | None,
+    written: Iterable[str] = (),
+) -> None:
+    """Record the run's inputs and outputs, unless one changed after ``since``."""
     from schema_sync_hook.files import atomic_write, ensure_state_dir
 
+    if since is None:
+        return
     data = {
         "context": _context(config),
         "inputs": _record(config.root, imported),
         "config": _record(config.root, _config_relatives(config)),
         "outputs": _record(config.root, outputs),
     }
+    untouched = [*data["inputs"], *data["config"], *(set(data["outputs"]) - set(written))]
+    if any(since <= ((_stat(config.root / rel) or (0, -1))[1]) for rel in untouched):
+        return  # edited while the run generated: its output may be from the older text
     ensure_state_dir(config.state_dir)
     atomic_write(config.state_dir / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True) + "\n")
     _write_quick(config, data)

@@ -5,6 +5,11 @@ application start-up) all write through :func:`transact`: take the project lock
 (saying so once when another run holds it), make the plan there, so the files
 are read and compared under the lock, then refuse a hand edit, back up, write
 each file atomically and record the run in the tool state.
+
+Every file's text is compiled before anything is backed up or written: a file
+that does not parse is never written. Generated text that does not compile is
+a bug in the tool (exit 3); a backup that does not is the user's to choose
+another (exit 2).
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ def apply(config: Config, plan: Plan) -> str | None:
     records_state = plan.mode in (Mode.HOOK, Mode.SYNC) and not plan.write_blocked
     if plan.to_write and records_state:  # refuse now rather than after the files are written
         files.check_writable(config.state_dir, lambda exc: files.state_error(config.state_dir, exc))
+    for change in plan.to_write:
+        _compiles(change.path, change.new, plan.mode)
     backup = _backup(config, plan) if plan.to_write else None
     for change in plan.to_write:
         path = config.path(change.path)
@@ -74,6 +81,28 @@ def apply(config: Config, plan: Plan) -> str | None:
     if records_state:
         files.write_state(config.state_dir, last_sync=files.now_iso())
     return backup
+
+
+class GeneratedSyntaxError(RuntimeError):
+    """Generated text that does not compile: nothing was written."""
+
+
+def _compiles(path: str, text: str, mode: Mode) -> None:
+    # A restored file's undecodable bytes (kept as surrogates) are judged as the
+    # replacement character: the check is for syntax; restore stays byte-exact.
+    source = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{path}:{line}" if line else path
+        cause = f"{where} would not compile ({getattr(exc, 'msg', exc)})"
+        if mode is Mode.RESTORE:
+            raise UserError(
+                f"the backup's {cause}; nothing was written",
+                "restore another backup (schema-sync-hook backup list)",
+            ) from exc
+        raise GeneratedSyntaxError(f"{cause}; nothing was written") from exc
 
 
 def _backup(config: Config, plan: Plan) -> str | None:

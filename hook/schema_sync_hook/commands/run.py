@@ -20,6 +20,11 @@ def run_command(
     use_cache: bool = False,
     output_format: str = "text",
 ) -> int:
+    since = None
+    if use_cache and mode is Mode.HOOK:
+        from schema_sync_hook import cache
+
+        since = cache.clock(config)  # before the models import
     project, report = run(
         config, mode, force=force, blocked=lambda path: console.info(waiting_message(path))
     )
@@ -40,5 +45,11 @@ def run_command(
     if use_cache and mode is Mode.HOOK and report.exit_code == 0:
         from schema_sync_hook import cache
 
-        cache.store(config, project.imported_files, [r.path for r in report.results])
+        cache.store(
+            config,
+            project.imported_files,
+            [r.path for r in report.results],
+            since=since,
+            written=[r.path for r in report.results if r.written],
+        )
     return report.exit_code
