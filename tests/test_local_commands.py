@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,22 @@ def test_status_states_and_json(project: Project, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SCHEMA_SYNC_MAX_BACKUPS", "3")
     data = json.loads(project.run("status", "--json").out)
     assert data["settings"]["max_backups"] == {"value": 3, "source": "environment"}
+
+
+def test_status_shows_tables_as_objects(make_project: Callable[..., Project]) -> None:
+    config = (
+        'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+        'class_names = { create = "{model}In" }\nexclude = { create = ["title"] }\n'
+        'type_overrides = { "Book.title" = "str" }\n'
+    )
+    project = make_project(config=config)
+    settings = json.loads(project.run("status", "--json").out)["settings"]
+    assert settings["exclude"]["value"] == {"create": ["title"]}
+    assert settings["type_overrides"]["value"] == {"Book.title": "str"}
+    assert settings["class_names"]["value"]["create"] == "{model}In"
+    out = project.run("status").out
+    assert 'exclude = {"create": ["title"]}' in out
+    assert 'type_overrides = {"Book.title": "str"}' in out
 
 
 def test_status_when_models_do_not_import(project: Project) -> None:

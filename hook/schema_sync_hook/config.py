@@ -376,3 +376,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "exclude": _parse_exclude,
 }
 assert set(PARSERS) == set(KEYS)
+
+# Settings written as TOML tables, held as tuples of (key, value) pairs.
+MAPPINGS = frozenset({"type_overrides", "class_names", "exclude"})

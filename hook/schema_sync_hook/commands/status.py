@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from schema_sync_hook import backups, files
-from schema_sync_hook.config import Config
+from schema_sync_hook.config import MAPPINGS, Config
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.plan import file_state
@@ -29,7 +29,7 @@ def collect(config: Config) -> dict[str, Any]:
         "error": None,
         "stubbed_modules": [],
         "settings": {
-            key: {"value": _plain(getattr(settings, key)), "source": source}
+            key: {"value": _shown(key, getattr(settings, key)), "source": source}
             for key, source in config.origins.items()
         },
     }
@@ -62,6 +62,13 @@ def collect(config: Config) -> dict[str, Any]:
         else ", ".join(f"{f['path']}: {f['state']}" for f in info["files"])
     )
     return info
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A setting as the user wrote it: a table as a JSON object, a list as a list."""
+    if key in MAPPINGS:
+        return {k: _plain(v) for k, v in value}
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:
