@@ -26,7 +26,7 @@ from schema_sync_hook.description import (
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.genparse import parse_generated
 from schema_sync_hook.plan import ModelChange, State
-from schema_sync_hook.render import attribute_names
+from schema_sync_hook.render_fields import attribute_names
 from schema_sync_hook.report import Report
 
 STATES = {

@@ -20,7 +20,8 @@ from schema_sync_hook.importing import project_imports
 from schema_sync_hook.missing import placeholders
 from schema_sync_hook.plan import State, file_state
 from schema_sync_hook.reader_source import READER
-from schema_sync_hook.render import GeneratedFile, is_sensitive
+from schema_sync_hook.render import GeneratedFile
+from schema_sync_hook.render_fields import is_sensitive
 
 
 def _import(config: Config, path: Path) -> ModuleType:
