@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook import missing
+from schema_sync_hook import missing, stubs
 
 from conftest import SIMPLE_MODELS, Project
 
@@ -203,7 +203,7 @@ def test_stub_writes_the_bytes_of_a_full_environment(
     leaked = [
         name
         for name in set(sys.modules) - modules_before
-        if any(missing.is_placeholder(v) for v in vars(sys.modules[name]).values())
+        if any(stubs.is_placeholder(v) for v in vars(sys.modules[name]).values())
     ]
     assert not leaked
     assert "app" not in sys.modules and "redis" not in sys.modules
@@ -281,13 +281,13 @@ def test_a_placeholder_as_a_model_base_is_refused(make_project: Callable[..., Pr
     ],
 )
 def test_placeholders_fail_loudly(use: str) -> None:
-    x = missing.Missing("settings.value", "pydantic_settings")
-    with pytest.raises(missing.PlaceholderUsed) as info:
+    x = stubs.Missing("settings.value", "pydantic_settings")
+    with pytest.raises(stubs.PlaceholderUsed) as info:
         eval(use, {"x": x})
     assert info.value.module == "pydantic_settings"
     assert repr(x) == "<missing settings.value>"
     derived = (x + "/0").attr()
-    assert missing.is_placeholder(derived)
+    assert stubs.is_placeholder(derived)
 
 
 def test_config_values() -> None:

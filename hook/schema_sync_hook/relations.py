@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.models import Model
 
-from schema_sync_hook import missing
+from schema_sync_hook import missing, stubs
 from schema_sync_hook.description import ComputedSpec, RelationSpec, TypeExpr, TypeRef
 from schema_sync_hook.errors import UserError
 
@@ -97,7 +97,7 @@ def describe_computed(model: type[Model], pydantic_meta: Any) -> tuple[ComputedS
 def _return_type(where: str, func: Any) -> TypeExpr | None:
     try:
         annotation = inspect.get_annotations(func, eval_str=True).get("return", inspect.Signature)
-    except missing.PlaceholderUsed as exc:  # from a module stubbed by missing_imports
+    except stubs.PlaceholderUsed as exc:  # from a module stubbed by missing_imports
         raise missing.refusal(where, exc.what, exc.module, exc.use) from exc
     except Exception as exc:  # NameError, SyntaxError, ...: whatever the annotation raises
         raise UserError(
