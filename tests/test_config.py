@@ -112,6 +112,26 @@ def test_env_lists_are_comma_separated(tmp_path: Path) -> None:
             '[tool.schema-sync]\nmodels=["m"]\noutput = "../x.py"\n',
             "output: '../x.py' is outside the project root",
         ),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\noutput = ".git/x.py"\n',
+            "output: '.git/x.py' is inside .git/",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\noutput = "api/../.schema_sync/x.py"\n',
+            "output: 'api/../.schema_sync/x.py' is inside .schema_sync/",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.schema-sync]\nmodels=["m"]\nmanual_schema = ".git/hooks/s.py"\n',
+            "manual_schema: '.git/hooks/s.py' is inside .git/",
+        ),
+        (
+            ".env",
+            "SCHEMA_SYNC_MODELS=m\nSCHEMA_SYNC_BACKUP_DIR=.git/b\n",
+            "backup_dir: '.git/b' is inside .git/",
+        ),
     ],
 )
 def test_bad_values_name_the_source(tmp_path: Path, where: str, text: str, message: str) -> None:

@@ -20,6 +20,7 @@ from schema_sync_hook.config import (
     ENV_PREFIX,
     KEYS,
     PARSERS,
+    STATE_DIR,
     Config,
     Settings,
 )
@@ -286,6 +287,18 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _check_not_in_tool_folders(
+    root: Path, key: str, value: str, resolved: Path, origin: str
+) -> None:
+    """git's own folder is not the project's; the state folder is ignored by git."""
+    first = resolved.relative_to(root).parts[:1]
+    folders = {".git"} if key == "backup_dir" else {".git", STATE_DIR}
+    if first and first[0] in folders:
+        raise ConfigError(
+            origin, key, f"{value!r} is inside {first[0]}/", "choose a path in the project itself"
+        )
+
+
 def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:
     for key in ("output", "manual_schema", "backup_dir"):
         value: str = getattr(settings, key)
@@ -294,6 +307,7 @@ def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> 
             raise ConfigError(
                 origins[key], key, f"{value!r} is outside the project root", "use a relative path"
             )
+        _check_not_in_tool_folders(root, key, value, resolved, origins[key])
     if not settings.output.endswith(".py"):
         raise ConfigError(
             origins["output"], "output", f"{settings.output!r} is not a .py file", "end it in .py"
