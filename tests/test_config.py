@@ -61,6 +61,22 @@ def test_env_booleans(tmp_path: Path, raw: str, expected: bool) -> None:
     assert config.settings.backup_enabled is expected
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SCHEMA_SYNC_OUTPUT=api/q.py",
+        "SCHEMA_SYNC_OUTPUT=api/q.py  # the generated file",
+        "SCHEMA_SYNC_OUTPUT='api/q.py'",
+        "SCHEMA_SYNC_OUTPUT='api/q.py'  # the generated file",
+        'export SCHEMA_SYNC_OUTPUT="api/q.py" # the generated file',
+    ],
+)
+def test_dotenv_values_quoted_and_commented(tmp_path: Path, line: str) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.schema-sync]\nmodels = ["m"]\n')
+    write(tmp_path / ".env", line + "\n")
+    assert load_config(tmp_path, environ={}).settings.output == "api/q.py"
+
+
 def test_env_lists_are_comma_separated(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", "")
     config = load_config(

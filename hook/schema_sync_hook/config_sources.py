@@ -113,13 +113,25 @@ def _read_dotenv(path: Path) -> dict[str, str]:
         key, sep, value = line.partition("=")
         if not sep:
             continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key.strip()] = value
+        values[key.strip()] = _dotenv_value(value.strip())
     return values
+
+
+def _dotenv_value(value: str) -> str:
+    """A value unquoted, without a trailing `` # comment`` (also after a quoted value)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        if (
+            end > 0
+            and value[end + 1 :].lstrip().startswith("#")
+            and value[end + 1 : end + 2] in " \t"
+        ):
+            return value[1:end]
+    if " #" in value:
+        return value.split(" #", 1)[0].rstrip()
+    return value
 
 
 def _from_prefixed(values: Mapping[str, str]) -> dict[str, str]:
