@@ -614,9 +614,10 @@ def test_production_writes_nothing(
 ) -> None:
     project = make_project()
     assert project.run("sync").code == 0
-    assert project.run("sync", "--force").code == 0  # a backup to restore
     model = project.root / "shopmodels.py"
-    model.write_text(model.read_text().replace("default=100", "default=101"))
+    model.write_text(model.read_text().replace("default=100", "default=99"))
+    assert project.run("sync").code == 0  # a backup to restore
+    model.write_text(model.read_text().replace("default=99", "default=101"))
     [name] = [p.name for p in (project.root / ".schema_sync" / "backups").iterdir()]
     args = tuple(name if a == "NAME" else a for a in args)
     pyproject = project.root / "pyproject.toml"
@@ -636,7 +637,9 @@ def forge_backup(project: Project, path: str, data: bytes) -> str:
     import hashlib
 
     assert project.run("sync").code == 0
-    assert project.run("sync", "--force").code == 0
+    model = project.root / "shopmodels.py"
+    model.write_text(model.read_text().replace("default=100", "default=99"))
+    assert project.run("sync").code == 0  # a real change: one backup
     backups = project.root / ".schema_sync" / "backups"
     [folder] = list(backups.iterdir())
     metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
@@ -719,3 +722,91 @@ def test_restoring_a_backup_that_does_not_compile_is_refused(project: Project) -
     assert result.code == 2, result
     assert "would not compile" in result.err and "\n" not in result.err.strip()
     assert project.snapshot() == before
+
+
+# --- item 9: messages that mislead -------------------------------------------------------
+
+
+def test_check_on_a_hand_edited_file_advises_force_and_names_no_model(project: Project) -> None:
+    assert project.run("sync").code == 0
+    with project.output.open("a", encoding="utf-8") as fh:
+        fh.write("    extra: int = 0\n")  # appended by hand, inside the last class
+    result = project.run("--check")
+    assert result.code == 1
+    assert "sync --force" in result.out
+    [line] = [line for line in result.out.splitlines() if "edited by hand" in line]
+    assert "Book" not in line and "Author" not in line
+    assert "the differences are the hand edit" in line
+
+
+def test_status_shows_table_settings_as_tables(project: Project) -> None:
+    result = project.run("status", "--json")
+    settings = json.loads(result.out)["settings"]
+    assert settings["type_overrides"]["value"] == {}
+    assert project.run("status").out.count("type_overrides = {}") == 1
+
+
+def test_status_json_is_not_corrupted_by_a_print_in_the_models(
+    make_project: Callable[..., Project],
+) -> None:
+    from conftest import SIMPLE_MODELS
+
+    project = make_project(models='print("hello from the models")\n' + SIMPLE_MODELS)
+    result = project.run("status", "--json")
+    assert json.loads(result.out)["models_found"] == 2
+    assert "hello from the models" in result.err
+
+
+def test_deleting_a_symlinked_backup_removes_the_link_only(project: Project) -> None:
+    elsewhere = project.root.parent / "elsewhere"
+    (elsewhere / "files").mkdir(parents=True)
+    (elsewhere / "metadata.json").write_text('{"created": "", "reason": "", "files": []}')
+    backups = project.root / ".schema_sync" / "backups"
+    backups.mkdir(parents=True)
+    (backups / "schema_backup_20260101_000000").symlink_to(elsewhere)
+    result = project.run("backup", "delete", "--name", "schema_backup_20260101_000000")
+    assert result.code == 0, result
+    assert "None" not in result.out + result.err
+    assert not (backups / "schema_backup_20260101_000000").exists()
+    assert (elsewhere / "metadata.json").is_file()
+
+
+def test_force_on_unchanged_content_keeps_the_backup_of_a_hand_edit(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(
+        config='models = ["shopmodels"]\noutput = "api/schemas_generated.py"\nmax_backups = 1\n'
+    )
+    assert project.run("sync").code == 0
+    edited = project.output.read_bytes() + b"# mine\n"
+    project.output.write_bytes(edited)
+    assert project.run("sync", "--force").code == 0  # backs up the hand edit
+    for _ in range(3):
+        assert project.run("sync", "--force").code == 0  # unchanged: nothing to back up
+    [backup] = list((project.root / ".schema_sync" / "backups").iterdir())
+    assert (backup / "files" / "api/schemas_generated.py").read_bytes() == edited
+
+
+def test_read_only_backups_folder_names_that_folder_and_key(
+    make_project: Callable[..., Project],
+) -> None:
+    """A real read-only backups folder (a read-only bind mount in a private mount namespace)."""
+    if not can_unshare():
+        pytest.skip("a real read-only folder for root needs mount namespaces")
+    project = make_project()
+    assert project.run("sync").code == 0
+    model = project.root / "shopmodels.py"
+    model.write_text(model.read_text().replace("default=100", "default=101"))
+    assert project.run("sync").code == 0  # the backups folder now exists
+    model.write_text(model.read_text().replace("default=101", "default=102"))
+    folder = project.root / ".schema_sync" / "backups"
+    command = f"{sys.executable} -m schema_sync_hook sync --root {project.root}"
+    setup = f"mount --bind {folder} {folder}; mount -o remount,ro,bind {folder}"
+    proc = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"set -e; {setup}; exec {command}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2, proc
+    assert f"make {folder} writable, or change the 'backup_dir' setting" in proc.stderr

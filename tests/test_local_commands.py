@@ -56,7 +56,8 @@ def test_backup_list_and_metadata(with_backups: Project) -> None:
 
 def test_backup_names_get_a_suffix_within_one_second(project: Project) -> None:
     project.run("sync")
-    for _ in range(3):
+    for i in range(3):  # each force replaces a different hand edit, so each is backed up
+        project.output.write_text(project.output.read_text() + f"# edit {i}\n")
         project.run("sync", "--force")
     names = backup_names(project)
     assert len(names) == 3 == len(set(names))

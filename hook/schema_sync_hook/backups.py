@@ -167,8 +167,11 @@ def delete_backup(backup: Backup) -> None:
     import shutil
 
     try:
-        shutil.rmtree(backup.path)
+        if backup.path.is_symlink():  # a link to elsewhere: remove the link, not its target
+            backup.path.unlink()
+        else:
+            shutil.rmtree(backup.path)
     except OSError as exc:
         raise UserError(
-            f"cannot delete {backup.path}: {exc.strerror}", "check permissions"
+            f"cannot delete {backup.path}: {exc.strerror or exc}", "check permissions"
         ) from exc

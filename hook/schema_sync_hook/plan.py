@@ -119,6 +119,9 @@ def plan(
         old = disk.get(gen.path)
         manual = not gen.models and gen.path == manual_path
         state = file_state(old, gen.content, manual=manual)
+        # a hand edit of the file the models still give names no model
+        named = bool(gen.models) and state is not State.IN_SYNC
+        named = named and not only_hand_edit(old, gen.content)
         changes.append(
             Change(
                 path=gen.path,
@@ -126,9 +129,7 @@ def plan(
                 new=gen.content,
                 state=state,
                 action=_action(state, may_write, force),
-                models=model_changes(old, gen.content, gen.classes)
-                if gen.models and state is not State.IN_SYNC
-                else (),
+                models=model_changes(old, gen.content, gen.classes) if named else (),
                 manual=manual,
             )
         )
@@ -163,6 +164,19 @@ def file_state(old: str | None, new: str, *, manual: bool = False) -> State:
     if manual:
         return State.STALE
     return State.STALE if is_intact(old) else State.HAND_EDITED
+
+
+def only_hand_edit(old: str | None, new: str) -> bool:
+    """Whether ``old`` is ``new`` edited by hand: its sha256 header still names the body
+    the models give now, so every difference is the hand edit (no model changed)."""
+    if old is None or is_intact(old):
+        return False
+    return _header_digest(old) == _header_digest(new)
+
+
+def _header_digest(text: str) -> str | None:
+    second = text.partition("\n")[2].partition("\n")[0]
+    return second[len(HASH_PREFIX) :].strip() if second.startswith(HASH_PREFIX) else None
 
 
 def is_intact(text: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import keyword
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -189,7 +188,7 @@ def _class_names(models: Sequence[ModelSpec], options: RenderOptions) -> dict[tu
         for variant in VARIANTS:
             name = options.class_name(model.name, variant)
             template = dict(options.class_names)[variant.lower()]
-            if not name.isidentifier() or keyword.iskeyword(name):
+            if not pysource.is_name(name):
                 raise UserError(
                     f"class_names.{variant.lower()} = {template!r} gives {name!r} for model"
                     f" {model.name}, which is not a valid class name",

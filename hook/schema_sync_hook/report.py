@@ -130,7 +130,10 @@ class Report:
         if updated and self.mode is Mode.HOOK:
             console.info("review the generated file, 'git add' it and commit again")
         elif self.drift and self.mode is Mode.CHECK:
-            console.info(f"run '{PROG} sync' and commit the result to fix this")
+            edited = any(r.state is State.HAND_EDITED for r in self.results)
+            command = f"{PROG} sync --force" if edited else f"{PROG} sync"
+            extra = " (move hand edits to the manual schema module first)" if edited else ""
+            console.info(f"run '{command}' and commit the result to fix this{extra}")
         elif self.drift and self.write_blocked:
             console.info(
                 f"not written because {self.write_blocked}; run '{PROG} sync' where writing is"
@@ -194,6 +197,8 @@ def _print_result(report: Report, result: FileResult, console: Console, show_dif
             console.detail(message)
         return
     changed = ", ".join(str(c) for c in result.changes) or "none (order or header only)"
+    if result.state is State.HAND_EDITED and not result.changes:
+        changed = "none (the differences are the hand edit)"
     if result.manual:
         changed = "auto_merge re-export block"
     if result.written:

@@ -112,7 +112,9 @@ def _backup(config: Config, plan: Plan) -> str | None:
     return backups.create_backup(
         config.backup_dir,
         config.root,
-        [config.path(c.path) for c in plan.to_write],
+        # what a write replaces; writing the same bytes again replaces nothing, and a
+        # needless backup would rotate an older, useful one away
+        [config.path(c.path) for c in plan.to_write if c.old != c.new],
         plan.backup_reason,
         config.settings.max_backups,
     )

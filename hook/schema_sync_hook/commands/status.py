@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from typing import Any
 
 from schema_sync_hook import backups, files
@@ -78,7 +80,11 @@ def _plain(value: Any) -> Any:
 
 
 def status_command(config: Config, console: Console, as_json: bool) -> int:
-    info = collect(config)
+    if as_json:  # stdout holds the JSON alone: the models' own print() goes to stderr
+        with contextlib.redirect_stdout(sys.stderr):
+            info = collect(config)
+    else:
+        info = collect(config)
     if as_json:
         console.print(json.dumps(info, indent=2, sort_keys=True))
     else:
