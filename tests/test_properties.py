@@ -165,3 +165,27 @@ def test_any_model_text_round_trips(
         ).strip("\n")
     else:
         assert "\n" not in (create.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "\u2028       0",  # what Python 3.13 makes of the docstring '\u2028\t0'
+        "  a\n    b",
+        "a\u2028\tb",
+        "\u2028   \u2028  q",
+    ],
+)
+def test_docstring_bodies_with_shared_indentation_are_formatter_fixed_points(doc: str) -> None:
+    from schema_sync_hook import pysource
+
+    source = "class A:\n" + "\n".join(pysource.docstring("S", doc, "    ")) + "\n\n    x: int\n"
+    assert black.format_str(source, mode=black.Mode()) == source
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "-"],
+        input=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ruff.stdout == source

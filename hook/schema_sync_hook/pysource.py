@@ -185,5 +185,10 @@ def docstring(summary: str, body: str | None, indent: str) -> list[str]:
         lines.pop()
     if not lines:
         return [f'{indent}"""{_doc_line(summary)}"""']
+    # Black and ruff strip the indentation the body lines share; so must we, or the
+    # file is not a fixed point of the formatters (a line break such as U+2028 that
+    # str.splitlines honours can leave indented lines behind a doc's first line).
+    common = min(len(line) - len(line.lstrip(" ")) for line in lines if line)
+    lines = [line[common:] for line in lines]
     shown = [f"{indent}{line}" if line else "" for line in lines]
     return [f'{indent}"""{_doc_line(summary)}', "", *shown, f'{indent}"""']
