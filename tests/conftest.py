@@ -167,6 +167,20 @@ GIT_ENV = {
 }
 
 
+@pytest.fixture
+def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Git in this process's environment: a fixed author, no user or system config."""
+    for name, value in {**GIT_ENV, "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
+def git(root: Path, *args: str) -> str:
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
 def run(
     cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True
 ) -> subprocess.CompletedProcess[str]:

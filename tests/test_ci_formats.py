@@ -7,7 +7,6 @@ are checked against the model files; GitHub output is checked line by line.
 from __future__ import annotations
 
 import json
-import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import REPO, Project
+from conftest import REPO, Project, git
 
 SCHEMA = json.loads((REPO / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 
@@ -48,24 +47,6 @@ def parsed(out: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(out)  # the whole of stdout: one object
     jsonschema.validate(data, SCHEMA)
     return data
-
-
-@pytest.fixture
-def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in {
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
 @pytest.fixture

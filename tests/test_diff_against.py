@@ -6,13 +6,12 @@ and the lines printed must be exactly the expected ones.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Project
+from conftest import Project, git
 
 HEADER = """
 from tortoise import fields, models
@@ -31,26 +30,6 @@ class Item(models.Model):
 
 def item(*fields: str, extra: str = "") -> str:
     return HEADER + "".join(f"    {f}\n" for f in fields) + extra
-
-
-@pytest.fixture
-def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in {
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.invalid",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
-
-
-def git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip()
 
 
 @pytest.fixture
