@@ -38,6 +38,9 @@ def _plain(char: str) -> bool:
 
 
 def _body(text: str, quote: str) -> str:
+    if text.isascii() and text.isprintable():  # the common case: only \\ and the quote
+        body = text.replace("\\", "\\\\")
+        return body.replace(quote, "\\" + quote) if quote else body
     out = []
     for char in text:
         if char in _SIMPLE_ESCAPES:
@@ -59,14 +62,22 @@ def is_name(text: str) -> bool:
     mathematical bold letters would bind ``from``), and without combining marks
     (black and ruff count their width differently).
     """
-    return (
-        type(text) is str
-        and text.isidentifier()
-        and not keyword.iskeyword(text)
-        and text != "__debug__"
-        and unicodedata.normalize("NFKC", text) == text
-        and not any(unicodedata.category(c).startswith("M") for c in text)
-    )
+    if type(text) is not str:
+        return False
+    known = _names.get(text)
+    if known is None:
+        known = _names[text] = (
+            text.isidentifier()
+            and not keyword.iskeyword(text)
+            and text != "__debug__"
+            and unicodedata.normalize("NFKC", text) == text
+            and not any(unicodedata.category(c).startswith("M") for c in text)
+        )
+    return known
+
+
+# is_name's answers: the same few hundred names are asked about for every field.
+_names: dict[str, bool] = {}
 
 
 def comment(text: str) -> str:

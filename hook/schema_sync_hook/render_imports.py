@@ -35,11 +35,14 @@ def code_name(name: str, owner: str, what: str) -> str:
 
 
 def _check_ref(ref: TypeRef, owner: str) -> None:
-    what = f"{ref.module}.{ref.qualname}"
-    for part in ref.module.split("."):
-        code_name(part, owner, f"module of {pysource.string(what)}:")
-    for part in ref.qualname.split("."):
-        code_name(part, owner, f"name of {pysource.string(what)}:")
+    modules, names = ref.module.split("."), ref.qualname.split(".")
+    if all(map(pysource.is_name, modules)) and all(map(pysource.is_name, names)):
+        return  # the message below is built only for a name that fails
+    what = pysource.string(f"{ref.module}.{ref.qualname}")
+    for part in modules:
+        code_name(part, owner, f"module of {what}:")
+    for part in names:
+        code_name(part, owner, f"name of {what}:")
 
 
 @dataclass

@@ -31,6 +31,7 @@ class PlaceholderUsed(BaseException):
 
 
 ACTIVE: list[_Recorder] = []  # the sessions importing now
+EVER_MADE = [False]  # whether this process has made a placeholder (else none can be found)
 
 
 def _fail(what: str, module: str, use: str) -> Any:
@@ -63,6 +64,7 @@ class Missing:
     __hash__ = object.__hash__
 
     def __init__(self, what: str, module: str) -> None:
+        EVER_MADE[0] = True
         object.__setattr__(self, "_ssh_what", what)
         object.__setattr__(self, "_ssh_module", module)
 
@@ -142,6 +144,7 @@ _BASES: dict[tuple[str, str], type] = {}
 
 def _base_class(what: str, module: str) -> type:
     key = (what, module)
+    EVER_MADE[0] = True
     if key not in _BASES:
         name = what.rpartition(".")[2].strip("()") or "Missing"
         namespace = {"_ssh_what": what, "_ssh_module": module, "__module__": module}
@@ -157,6 +160,8 @@ def is_placeholder(value: Any) -> bool:
 
 def find_placeholder(value: Any, depth: int = 3) -> Any:
     """A placeholder inside ``value`` (its attributes, items), or None."""
+    if not EVER_MADE[0]:
+        return None  # the walk below costs a second at 1000 models
     seen: set[int] = set()
 
     def walk(obj: Any, level: int) -> Any:
