@@ -132,8 +132,20 @@ def test_environment_setting_is_seen(cached: Project) -> None:
 
 def test_check_never_writes_the_cache(project: Project) -> None:
     project.run("sync")
+    (project.root / ".schema_sync" / "cache.json").unlink()
     assert project.run("--check").code == 0
     assert not (project.root / ".schema_sync" / "cache.json").exists()
+
+
+def test_sync_leaves_the_next_hook_run_answered_from_the_cache(make_project) -> None:  # type: ignore[no-untyped-def]
+    project: Project = make_project(models=MODELS)
+    project.write("shopenums.py", ENUMS)
+    assert project.run("sync").code == 0
+    assert probe(project) == {"code": 0, "heavy": []}
+    project.edit_model("max_length=200", "max_length=201")
+    assert project.run("sync").code == 0  # writes, and records the new state
+    assert "max_length=201" in project.output.read_text()
+    assert probe(project) == {"code": 0, "heavy": []}
 
 
 def test_no_cache_flag_is_never_answered_from_cache(cached: Project) -> None:

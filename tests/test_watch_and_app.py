@@ -132,9 +132,27 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
     modified = [line for line in watcher.lines if "Model file modified" in line]
     assert all(line.endswith("Model file modified: shopmodels.py") for line in modified)
 
+    # After each regeneration the next worker is already started (its imports done
+    # ahead); the saves above were answered by such workers and still saw every edit.
+    spares = child_pids(watcher.proc.pid)
+    assert len(spares) == 1, spares
     assert watcher.stop(signal.SIGINT) == 0
     assert "Stopped watching" in watcher.text
     assert "Traceback" not in watcher.text
+    assert not [pid for pid in spares if Path(f"/proc/{pid}").exists()]  # stopped with it
+
+
+def child_pids(parent: int) -> list[int]:
+    """Live child processes of ``parent`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_watch_without_watchdog_is_a_clear_error(project: Project, tmp_path: Path) -> None:
@@ -418,6 +436,9 @@ def test_one_save_one_reload_serving_the_new_schema(tmp_path: Path, shop_venv: P
     assert "catalog.py" in reloads[0] and "__init__.py" in reloads[1]
     assert app.text.count("Model file modified: src/database/models/catalog.py") == 1
     assert app.text.count("Schemas written to: src/api/schemas_generated.py") == 1
+    # The save was regenerated before the restart: both later starts are answered
+    # from the cache, with no regeneration process.
+    assert app.text.count("Schema synchronization completed successfully (nothing changed)") == 2
     # One format: every line of the app's process is "LEVEL - message" (only uvicorn's
     # reloader process, which never imports the app, keeps its own prefix).
     own = [line for line in app.lines if line and not any(r in line for r in RELOADER_LINES)]

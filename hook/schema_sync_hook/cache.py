@@ -24,11 +24,15 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schema_sync_hook import __version__
 from schema_sync_hook.config import ENV_PREFIX, Config, input_patterns
 from schema_sync_hook.errors import UserError
+
+if TYPE_CHECKING:  # not imported at run time: the fast path stays light
+    from schema_sync_hook.description import ProjectSpec
+    from schema_sync_hook.report import Report
 
 CACHE_FILE = "cache.json"
 FORMAT = 1
@@ -202,3 +206,12 @@ def store(
     ensure_state_dir(config.state_dir)
     atomic_write(config.state_dir / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True) + "\n")
     _write_quick(config, data)
+
+
+def store_run(config: Config, project: ProjectSpec, report: Report, since: int | None) -> None:
+    """Record a run that ended in sync (found so, or written so), for the next run."""
+    if report.exit_code != 0 or report.deferred:
+        return
+    outputs = [r.path for r in report.results]
+    written = [r.path for r in report.results if r.written]
+    store(config, project.imported_files, outputs, since=since, written=written)

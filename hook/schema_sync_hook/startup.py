@@ -10,7 +10,8 @@ From a FastAPI lifespan::
             yield
 
 ``auto_sync_enabled`` runs a sync at start-up (in a fresh process, so the
-application's own Tortoise set-up is untouched); ``watch_enabled`` starts the
+application's own Tortoise set-up is untouched; when the cache shows nothing
+changed since the last in-sync run, no process is started); ``watch_enabled`` starts the
 watcher, stopped on shutdown; ``environment=production`` turns both off. A
 failing sync is logged, never fatal to the application.
 """
@@ -23,6 +24,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from schema_sync_hook import cache
 from schema_sync_hook.config import Config
 from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.errors import UserError
@@ -64,6 +66,9 @@ def start(root: Path | None = None, config_file: Path | None = None) -> object |
 def _sync(config: Config) -> bool:
     """The start-up sync; True when a git commit in progress postponed its writing."""
     log.info("Running automatic schema synchronization...")
+    if cache.fresh(config, refresh_quick=True):  # the common start: nothing changed
+        log.info("Schema synchronization completed successfully (nothing changed)")
+        return False
     report = run_in_subprocess(Request(config.root, config.config_file, defer_during_commit=True))
     if report.log(log, failed="Schema synchronization failed") and not report.deferred:
         log.info("Schema synchronization completed successfully")

@@ -3,7 +3,8 @@
 watchdog is imported lazily (the ``watch`` extra). The watcher looks at the
 folders of the model modules and at the config files, ignores its own output,
 backups, caches and editor temp files, waits ``watch_debounce_seconds`` after
-the last event, then runs one regeneration in a subprocess. While a git commit
+the last event, then runs one regeneration in a subprocess (started ahead, see
+``worker.Workers``). While a git commit
 is in progress (see ``gitstate``) it waits, and the worker does not write; the
 regeneration runs once the commit has finished.
 """
@@ -23,7 +24,7 @@ from schema_sync_hook.config import STATE_DIR, Config
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.gitstate import commit_in_progress
 from schema_sync_hook.report import Report
-from schema_sync_hook.worker import Request, run_in_subprocess
+from schema_sync_hook.worker import Request, Workers
 
 log = logging.getLogger("schema_sync_hook")
 
@@ -69,7 +70,11 @@ class Watcher:
     def __init__(self, config: Config, regenerate: Callable[[], Report] | None = None) -> None:
         self.config = config
         request = Request(config.root, config.config_file, defer_during_commit=True)
-        self._regenerate = regenerate or (lambda: run_in_subprocess(request))
+        self._workers = Workers()
+        self._keep_spare = True  # off once the application is stopping (flush)
+        self._regenerate = regenerate or (
+            lambda: self._workers.run(request, keep_spare=self._keep_spare)
+        )
         self._pending: str | None = None
         self._deadline = 0.0
         self._lock = threading.Condition()
@@ -149,6 +154,7 @@ class Watcher:
         ``uvicorn --reload`` the model save itself restarts the app, and the
         schemas are written before the next process imports them.
         """
+        self._keep_spare = False
         with self._regenerating:
             changed = sorted(set(self._snapshot().items()) ^ set(self._baseline.items()))
         with self._lock:
@@ -233,6 +239,7 @@ class Watcher:
             self._observer.join(timeout=5)
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._workers.close()
 
     def run_forever(self) -> None:
         self.start()

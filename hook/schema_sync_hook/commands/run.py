@@ -20,8 +20,8 @@ def run_command(
     use_cache: bool = False,
     output_format: str = "text",
 ) -> int:
-    since = None
-    if use_cache and mode is Mode.HOOK:
+    stores = use_cache and mode in (Mode.HOOK, Mode.SYNC)
+    if stores:
         from schema_sync_hook import cache
 
         since = cache.clock(config)  # before the models import
@@ -42,14 +42,6 @@ def run_command(
 
         sys.stdout.write(render(from_sync(report, project, config), output_format, Path.cwd()))
         sys.stdout.flush()
-    if use_cache and mode is Mode.HOOK and report.exit_code == 0:
-        from schema_sync_hook import cache
-
-        cache.store(
-            config,
-            project.imported_files,
-            [r.path for r in report.results],
-            since=since,
-            written=[r.path for r in report.results if r.written],
-        )
+    if stores:
+        cache.store_run(config, project, report, since)
     return report.exit_code
