@@ -19,8 +19,9 @@ from types import ModuleType
 import pytest
 from test_golden import CASES, DEFAULT_CONFIG
 
-from schema_sync_hook import sourcememo
+from schema_sync_hook import sourcelines, sourcememo
 from schema_sync_hook.config_sources import load_config
+from schema_sync_hook.description import ProjectSpec
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.loading import describe_project
 
@@ -260,6 +261,17 @@ def test_identical_descriptions_with_and_without(
         with_memo = describe_project(config)
         with monkeypatch.context() as off:
             off.setattr(sourcememo, "NEEDED", False)
+            off.setattr(sourcelines, "_indexes", {})  # lines from its own parse, not the memo's
             without = describe_project(config)
         assert with_memo == without, root.name
         assert with_memo.models, root.name
+        assert _locations(with_memo) == _locations(without), root.name  # not compared above
+        assert all(m.location is not None for m in with_memo.models), root.name
+
+
+def _locations(spec: ProjectSpec) -> list[object]:
+    """Where each model, field, relation and computed field is defined."""
+    return [
+        (m.name, m.location, [(f.name, f.location) for f in (*m.fields, *m.relations, *m.computed)])
+        for m in spec.models
+    ]

@@ -11,7 +11,6 @@ import ast
 import inspect
 import os
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from schema_sync_hook.description import Location
@@ -55,18 +54,35 @@ def _class_entry(cls: type) -> tuple[str, tuple[int, Mapping[str, int]] | None]:
     return path, index.get(getattr(cls, "__qualname__", ""))
 
 
-@lru_cache(maxsize=256)
-def _index(file: str, _mtime_ns: int, _size: int) -> _Index:
+# (file, mtime_ns, size) -> its index; a file edited since gets a new key.
+_indexes: dict[tuple[str, int, int], _Index] = {}
+
+
+def _index(file: str, mtime_ns: int, size: int) -> _Index:
     """Classes of a module by qualified name, with the lines of their assignments.
 
-    The file's modification time and size are part of the cache key, so an edited
-    file is parsed again.
+    The file's modification time and size are part of the key, so an edited file
+    is parsed again.
     """
-    try:
-        with open(file, "rb") as fh:
-            tree = ast.parse(fh.read(), filename=file)
-    except (OSError, SyntaxError, ValueError):
-        return {}
+    key = (file, mtime_ns, size)
+    found = _indexes.get(key)
+    if found is None:
+        try:
+            with open(file, "rb") as fh:
+                tree = ast.parse(fh.read(), filename=file)
+        except (OSError, SyntaxError, ValueError):
+            tree = None
+        found = _remember(key, tree)
+    return found
+
+
+def prime(file: str, stat: os.stat_result, tree: ast.Module) -> None:
+    """Index ``tree``, parsed from ``file`` after ``stat`` was taken, so that
+    :func:`locate` does not parse it again (``sourcememo`` parses every model file)."""
+    _remember((os.path.abspath(file), stat.st_mtime_ns, stat.st_size), tree)
+
+
+def _remember(key: tuple[str, int, int], tree: ast.Module | None) -> _Index:
     found: dict[str, tuple[int, Mapping[str, int]]] = {}
 
     def visit(body: list[Any], prefix: str) -> None:
@@ -76,7 +92,11 @@ def _index(file: str, _mtime_ns: int, _size: int) -> _Index:
                 found[qualname] = (node.lineno, _assignments(node))
                 visit(node.body, qualname + ".")
 
-    visit(tree.body, "")
+    if tree is not None:
+        visit(tree.body, "")
+    if len(_indexes) >= 256:  # a long-running watcher sees many versions of a file
+        _indexes.clear()
+    _indexes[key] = found
     return found
 
 

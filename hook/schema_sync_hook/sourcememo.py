@@ -19,10 +19,13 @@ import ast
 import contextlib
 import inspect
 import linecache
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from schema_sync_hook import sourcelines
 
 # Python 3.13 reads a class's line from __firstlineno__: nothing to save there.
 NEEDED = sys.version_info < (3, 13)
@@ -66,7 +69,10 @@ def _findsource(obj: Any) -> tuple[list[str], int]:
         return (original or inspect.findsource)(obj)
     # The lines exactly as inspect.findsource reads them.
     file = inspect.getsourcefile(obj)
+    stat = None
     if file:
+        with contextlib.suppress(OSError):
+            stat = os.stat(file)  # before the read: an edit after it changes the key
         linecache.checkcache(file)
     else:
         file = inspect.getfile(obj)
@@ -79,7 +85,10 @@ def _findsource(obj: Any) -> tuple[list[str], int]:
     source = "".join(lines)
     table = _tables.get(source)
     if table is None:
-        table = _tables[source] = class_lines(ast.parse(source))
+        tree = ast.parse(source)
+        table = _tables[source] = class_lines(tree)
+        if stat is not None and file:
+            sourcelines.prime(file, stat, tree)  # the field lines, from the same parse
     try:
         return lines, table[obj.__qualname__]
     except KeyError:
