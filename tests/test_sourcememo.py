@@ -8,8 +8,11 @@ supported interpreter, so each path is exercised where it is taken.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+import io
+import linecache
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -145,7 +148,6 @@ def test_same_answers_as_inspect(module_from: Callable[[str, str], ModuleType]) 
 
 def test_table_agrees_with_inspect_on_golden_and_example_models() -> None:
     """One walk per file gives the line inspect's own finder gives, for every class."""
-    import ast
 
     files = [GOLDEN / case / "models.py" for case in CASES]
     files += sorted((SHOP / "src").rglob("*.py"))
@@ -275,3 +277,65 @@ def _locations(spec: ProjectSpec) -> list[object]:
         (m.name, m.location, [(f.name, f.location) for f in (*m.fields, *m.relations, *m.computed)])
         for m in spec.models
     ]
+
+
+# Class endings the tree-read rule must place exactly where the tokenizer does:
+# comments after the body at, above and below its depth, blank lines, decorators
+# in the body, a docstring-only body, and shapes left to the tokenizer (a body on
+# the class line, tabs, a form feed, backslashes, a nested class).
+ENDINGS = (
+    "class Plain:\n    x = 1\n\n\nclass Trailing:\n    x = 1\n    # same depth\n"
+    "        # deeper\n  # shallower\n# column 0\n\n    # same depth after a blank\n\n"
+    "y = 1\n\n\nclass Doc:\n    '''Only a docstring.'''\n    # note\n\n\n"
+    "class Decorated:\n    @property\n    def p(self):\n        return 1\n\n"
+    "    # after a method\n\n\n"
+    "class OneLine: x = 1\n# comment\nz = 2\n\n\n"
+    "class Tabbed:\n\tx = 1\n\t# tab comment\n\n\n"
+    "class Feed:\n    x = 1\n\x0c\n    # after a form feed\n\n\n"
+    "class Slash:\n    x = (1 +\n         2)  # c \\\n    # next\n\n\n"
+    "class Outer:\n    class Inner:\n        x = 1\n        # inner note\n    # outer note\n\n\n"
+    "class Last:\n    x = 1\n    # at the end of the file\n"
+)
+
+
+def test_class_source_as_the_tokenizer_ends_it(
+    module_from: Callable[[str, str], ModuleType],
+) -> None:
+    """inspect.getsource of every class above is the same text with the memo as without."""
+    module = module_from("endings", ENDINGS)
+    classes = _classes(module)
+    plain = [inspect.getsourcelines(c) for c in classes]
+    with sourcememo.class_source_memo():
+        memo = [inspect.getsourcelines(c) for c in classes]
+    assert memo == plain
+    if sys.version_info < (3, 13):  # the rule is used for the usual shape only
+        lines = io.StringIO(ENDINGS).readlines()  # as linecache splits (not at a form feed)
+        table = sourcememo._class_table(ast.parse(ENDINGS), lines)
+        ruled = sorted(name for name, (_first, end) in table.items() if end is not None)
+        assert ruled == ["Decorated", "Doc", "Last", "Outer", "Plain", "Trailing"]
+
+
+def test_block_ends_agree_with_the_tokenizer_on_real_code() -> None:
+    """Every class the rule places, in the standard library, pydantic and Tortoise
+    (thousands), ends where inspect.getblock's tokenizer ends it."""
+    import pydantic
+    import tortoise
+
+    folders = [Path(ast.__file__).parent, Path(pydantic.__file__).parent]
+    folders.append(Path(tortoise.__file__).parent)
+    files = [f for d in folders for f in sorted(d.glob("*.py"))]
+    files += sorted(Path(ast.__file__).parent.glob("[!t]*/*.py"))  # not test/ nor turtledemo/
+    files += sorted(Path(pydantic.__file__).parent.glob("*/*.py"))
+    files += sorted(Path(tortoise.__file__).parent.glob("*/*.py"))
+    checked = 0
+    for path in files:
+        lines = linecache.getlines(str(path))
+        try:
+            tree = ast.parse("".join(lines))
+        except SyntaxError:  # test data in the standard library
+            continue
+        for name, (first, end) in sourcememo._class_table(tree, lines).items():
+            if end is not None:
+                assert lines[first:end] == inspect.getblock(lines[first:]), (path, name)
+                checked += 1
+    assert checked > 2000

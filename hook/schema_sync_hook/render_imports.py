@@ -57,8 +57,16 @@ class Imports:
     chosen: dict[TypeRef, str] = field(default_factory=dict)
     not_null_used: bool = False
     owner: str = ""
+    # ref -> what use() returned: a name once checked and aliased stays so for the file
+    _used: dict[TypeRef, str] = field(default_factory=dict, repr=False, compare=False)
 
     def use(self, ref: TypeRef) -> str:
+        spelled = self._used.get(ref)
+        if spelled is None:
+            spelled = self._used[ref] = self._use(ref)
+        return spelled
+
+    def _use(self, ref: TypeRef) -> str:
         _check_ref(ref, self.owner)
         top, _, rest = ref.qualname.partition(".")
         key = TypeRef(ref.module, top)

@@ -3,14 +3,17 @@
 Tortoise's model metaclass calls ``inspect.getsource(cls)`` for every model class
 (to read ``#:`` comments). Up to Python 3.12, ``inspect.findsource`` finds a class by
 parsing its whole module and walking the tree for the class's qualified name: a
-module of 25 models is parsed 25 times. Inside :func:`class_source_memo`, a class's
-line is found in a table built by one parse and one walk per source text, with the
-same result. Python 3.13 finds classes by ``__firstlineno__`` without parsing, so
-there the memo installs nothing.
+module of 25 models is parsed 25 times. Then ``inspect.getblock`` runs the
+tokenizer (pure Python before 3.12) over the class to find where it ends. Inside
+:func:`class_source_memo`, a class's first line, and for the usual shape its last,
+come from a table built by one parse and one walk per source text, with the same
+result. Python 3.13 finds classes by ``__firstlineno__`` without parsing, so there
+the memo installs nothing.
 
-The memo replaces ``inspect.findsource`` only inside the ``with`` block and puts the
-original back when the block ends, also on errors: the start-up helper runs inside
-the user's application, which must not keep a patched ``inspect``.
+The memo replaces ``inspect.findsource`` and ``inspect.getsourcelines`` only inside
+the ``with`` block and puts the originals back when the block ends, also on errors:
+the start-up helper runs inside the user's application, which must not keep a
+patched ``inspect``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import linecache
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from schema_sync_hook import sourcelines
@@ -33,7 +36,9 @@ NEEDED = sys.version_info < (3, 13)
 _lock = threading.Lock()
 _depth = 0
 _original: Callable[[Any], tuple[list[str], int]] | None = None
-_tables: dict[str, dict[str, int]] = {}
+_original_lines: Callable[[Any], tuple[list[str], int]] | None = None
+# source text -> {qualified name: (first line, end of getblock's block or None)}
+_tables: dict[str, dict[str, tuple[int, int | None]]] = {}
 
 
 def active() -> bool:
@@ -43,13 +48,15 @@ def active() -> bool:
 
 @contextlib.contextmanager
 def class_source_memo() -> Iterator[None]:
-    """Serve ``inspect.findsource`` for classes from one parse per source text."""
-    global _depth, _original
+    """Serve ``inspect.findsource`` and ``inspect.getsourcelines`` for classes from
+    one parse per source text."""
+    global _depth, _original, _original_lines
     with _lock:
         _depth += 1
         if _depth == 1 and NEEDED:
-            _original = inspect.findsource
+            _original, _original_lines = inspect.findsource, inspect.getsourcelines
             setattr(inspect, "findsource", _findsource)  # noqa: B010 - restored below
+            setattr(inspect, "getsourcelines", _getsourcelines)  # noqa: B010
     try:
         yield
     finally:
@@ -58,7 +65,8 @@ def class_source_memo() -> Iterator[None]:
             if _depth == 0:
                 if _original is not None:
                     setattr(inspect, "findsource", _original)  # noqa: B010
-                    _original = None
+                    setattr(inspect, "getsourcelines", _original_lines)  # noqa: B010
+                    _original = _original_lines = None
                 _tables.clear()
 
 
@@ -67,6 +75,24 @@ def _findsource(obj: Any) -> tuple[list[str], int]:
     original = _original
     if original is None or not inspect.isclass(obj):
         return (original or inspect.findsource)(obj)
+    lines, first, _end = _find(obj)
+    return lines, first
+
+
+def _getsourcelines(obj: Any) -> tuple[list[str], int]:
+    """``inspect.getsourcelines``; for a class whose block end the parse gives, the
+    tokenizer is not run (Tortoise asks for every model class)."""
+    original = _original_lines
+    obj = inspect.unwrap(obj)  # as inspect.getsourcelines does
+    if original is None or _original is None or not inspect.isclass(obj):
+        return (original or inspect.getsourcelines)(obj)
+    lines, first, end = _find(obj)
+    if end is None:
+        return inspect.getblock(lines[first:]), first + 1
+    return lines[first:end], first + 1
+
+
+def _find(obj: type) -> tuple[list[str], int, int | None]:
     # The lines exactly as inspect.findsource reads them.
     file = inspect.getsourcefile(obj)
     stat = None
@@ -86,20 +112,25 @@ def _findsource(obj: Any) -> tuple[list[str], int]:
     table = _tables.get(source)
     if table is None:
         tree = ast.parse(source)
-        table = _tables[source] = class_lines(tree)
+        table = _tables[source] = _class_table(tree, lines)
         if stat is not None and file:
             sourcelines.prime(file, stat, tree)  # the field lines, from the same parse
     try:
-        return lines, table[obj.__qualname__]
+        first, end = table[obj.__qualname__]
     except KeyError:
         raise OSError("could not find class definition") from None
+    return lines, first, end
 
 
 def class_lines(tree: ast.AST) -> dict[str, int]:
     """Qualified name -> 0-based first line (its first decorator, else ``class``) of
     every class in ``tree``; the first in document order wins, as inspect's
     ``_ClassFinder`` finds it."""
-    found: dict[str, int] = {}
+    return {name: first for name, (first, _end) in _class_table(tree, None).items()}
+
+
+def _class_table(tree: ast.AST, lines: Sequence[str] | None) -> dict[str, tuple[int, int | None]]:
+    found: dict[str, tuple[int, int | None]] = {}
 
     def walk(node: ast.AST, stack: list[str]) -> None:
         for child in ast.iter_child_nodes(node):
@@ -107,11 +138,56 @@ def class_lines(tree: ast.AST) -> dict[str, int]:
                 walk(child, [*stack, child.name, "<locals>"])
             elif isinstance(child, ast.ClassDef):
                 inner = [*stack, child.name]
-                first = child.decorator_list[0] if child.decorator_list else child
-                found.setdefault(".".join(inner), first.lineno - 1)
+                name = ".".join(inner)
+                if name not in found:
+                    first = child.decorator_list[0] if child.decorator_list else child
+                    end = None if lines is None else block_end(child, lines)
+                    found[name] = (first.lineno - 1, end)
                 walk(child, inner)
             elif not isinstance(child, ast.expr):  # no statement lives in an expression
                 walk(child, stack)
 
     walk(tree, [])
     return found
+
+
+def block_end(node: ast.ClassDef, lines: Sequence[str]) -> int | None:
+    """Where ``inspect.getblock`` ends the source of class ``node`` (an index into
+    ``lines``, exclusive), read from the tree instead of the tokenizer.
+
+    getblock's block runs to the last line of the last statement, then over the
+    comment lines after it that are indented at least as deep as the body, up to
+    the next line of code. That is computed here for a class at column 0 whose
+    body starts on a line of its own indented by spaces; for any other shape (a
+    nested class, a body on the ``class`` line, tabs, form feeds, a backslash at
+    a line's end) None is returned and the tokenizer decides, as before.
+    """
+    if node.col_offset != 0 or node.end_lineno is None or not node.body:
+        return None
+    head = node.body[0]
+    decorators = getattr(head, "decorator_list", None)
+    text = lines[(decorators[0] if decorators else head).lineno - 1].rstrip("\r\n")
+    code = text.lstrip(" ")
+    depth = len(text) - len(code)
+    if depth == 0 or not code or not _plain_start(code[0]):
+        return None
+    last = node.end_lineno
+    if lines[last - 1].rstrip("\r\n").endswith("\\"):
+        return None
+    for index in range(node.end_lineno, len(lines)):
+        text = lines[index].rstrip("\r\n")
+        code = text.lstrip(" ")
+        if not code:
+            continue  # a blank line
+        if not _plain_start(code[0]) or code[0] == "\\" or code.endswith("\\"):
+            return None
+        if code[0] != "#":
+            break  # the next statement: the tokenizer's DEDENT ends the block here
+        if len(text) - len(code) >= depth:
+            last = index + 1
+    return last
+
+
+def _plain_start(char: str) -> bool:
+    """A first character the rule in :func:`block_end` is proven for."""
+    return char.isascii() and not char.isspace()
