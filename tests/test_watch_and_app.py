@@ -134,6 +134,7 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
 
     # After each regeneration the next worker is already started (its imports done
     # ahead); the saves above were answered by such workers and still saw every edit.
+    watcher.wait_log("Schemas written to:", 3)  # logged once the next worker started
     spares = child_pids(watcher.proc.pid)
     assert len(spares) == 1, spares
     assert watcher.stop(signal.SIGINT) == 0
