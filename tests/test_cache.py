@@ -158,3 +158,55 @@ def test_corrupt_cache_is_ignored(cached: Project) -> None:
     (cached.root / ".schema_sync" / "cache.json").write_text("{broken")
     result = probe(cached, "--check")
     assert result["code"] == 0 and ran_generation(result)
+
+
+def test_a_written_output_changed_before_the_record_is_not_recorded(
+    make_project,  # type: ignore[no-untyped-def]
+) -> None:
+    """The lock is released when the state is recorded: an editor saving the file
+    in between must not be recorded as what the run wrote."""
+    from schema_sync_hook import cache
+    from schema_sync_hook.config_sources import load_config
+
+    project: Project = make_project(models=MODELS)
+    project.write("shopenums.py", ENUMS)
+    assert project.run("--no-cache", "sync").code == 0
+    config = load_config(root=project.root)
+    wrote = project.output.read_text()
+    project.output.write_text(wrote + "# saved by an editor\n")
+    since = cache.clock(config)
+    cache.store(
+        config,
+        [],
+        ["api/schemas_generated.py"],
+        since=since,
+        written={"api/schemas_generated.py": wrote},
+    )
+    assert not (project.root / ".schema_sync" / "cache.json").exists()
+    project.output.write_text(wrote)
+    cache.store(
+        config,
+        [],
+        ["api/schemas_generated.py"],
+        since=since,
+        written={"api/schemas_generated.py": wrote},
+    )
+    assert (project.root / ".schema_sync" / "cache.json").exists()
+
+
+def test_code_changed_since_a_worker_imported_it_is_not_recorded(
+    make_project,  # type: ignore[no-untyped-def]
+) -> None:
+    """A worker started ahead imported the tool and Tortoise before the request came;
+    if either changed on disk since (an upgrade, an edited install), its run is not
+    recorded as in sync."""
+    from schema_sync_hook import cache, worker
+
+    project: Project = make_project(models=MODELS)
+    project.write("shopenums.py", ENUMS)
+    stale = {**cache.installed_code(), "tortoise": ["elsewhere", None]}
+    report = worker.regenerate(worker.Request(project.root), stale)
+    assert report.exit_code == 0 and project.output.is_file()
+    assert not (project.root / ".schema_sync" / "cache.json").exists()
+    report = worker.regenerate(worker.Request(project.root), cache.installed_code())
+    assert (project.root / ".schema_sync" / "cache.json").exists()

@@ -622,8 +622,11 @@ def test_production_writes_nothing(
     args = tuple(name if a == "NAME" else a for a in args)
     pyproject = project.root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + 'environment = "production"\n')
+    state = project.root / ".schema_sync"
+    before = {p: p.read_bytes() for p in state.rglob("*") if p.is_file()}
     line = one_line_exit_2(project, *args)
     assert "environment=production" in line and "nothing was written" in line
+    assert {p: p.read_bytes() for p in state.rglob("*") if p.is_file()} == before
     # reading still works: the drift is reported, not written
     assert project.run("sync", "--dry-run").code == 0
     assert project.run("--check").code == 1

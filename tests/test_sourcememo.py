@@ -153,12 +153,12 @@ def test_table_agrees_with_inspect_on_golden_and_example_models() -> None:
     files += sorted((SHOP / "src").rglob("*.py"))
     for path in files:
         source = path.read_text(encoding="utf-8")
-        table = sourcememo.class_lines(ast.parse(source))
-        for qualname, line in table.items():
+        table = sourcememo.class_table(ast.parse(source))
+        for qualname, (line, _end) in table.items():
             assert source.splitlines()[line].lstrip().startswith(("class ", "@")), (path, qualname)
     if sys.version_info < (3, 13):
         tree = ast.parse(TRICKY)
-        for qualname, line in sourcememo.class_lines(tree).items():
+        for qualname, (line, _end) in sourcememo.class_table(tree).items():
             finder = inspect._ClassFinder(qualname)  # type: ignore[attr-defined]
             with pytest.raises(inspect.ClassFoundException) as found:  # type: ignore[attr-defined]
                 finder.visit(tree)
@@ -294,6 +294,8 @@ ENDINGS = (
     "class Feed:\n    x = 1\n\x0c\n    # after a form feed\n\n\n"
     "class Slash:\n    x = (1 +\n         2)  # c \\\n    # next\n\n\n"
     "class Outer:\n    class Inner:\n        x = 1\n        # inner note\n    # outer note\n\n\n"
+    "class Bracketed(\n    object,\n    ): x = 1\n    # after a body on the header's line\n\n\n"
+    "class Continued: \\\n    x = 1\n    # after a continued header\n\n\n"
     "class Last:\n    x = 1\n    # at the end of the file\n"
 )
 
@@ -310,7 +312,7 @@ def test_class_source_as_the_tokenizer_ends_it(
     assert memo == plain
     if sys.version_info < (3, 13):  # the rule is used for the usual shape only
         lines = io.StringIO(ENDINGS).readlines()  # as linecache splits (not at a form feed)
-        table = sourcememo._class_table(ast.parse(ENDINGS), lines)
+        table = sourcememo.class_table(ast.parse(ENDINGS), lines)
         ruled = sorted(name for name, (_first, end) in table.items() if end is not None)
         assert ruled == ["Decorated", "Doc", "Last", "Outer", "Plain", "Trailing"]
 
@@ -334,7 +336,7 @@ def test_block_ends_agree_with_the_tokenizer_on_real_code() -> None:
             tree = ast.parse("".join(lines))
         except SyntaxError:  # test data in the standard library
             continue
-        for name, (first, end) in sourcememo._class_table(tree, lines).items():
+        for name, (first, end) in sourcememo.class_table(tree, lines).items():
             if end is not None:
                 assert lines[first:end] == inspect.getblock(lines[first:]), (path, name)
                 checked += 1

@@ -143,6 +143,38 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
     assert not [pid for pid in spares if Path(f"/proc/{pid}").exists()]  # stopped with it
 
 
+def test_spare_worker_outlives_a_ctrl_c_meant_for_the_app(project: Project) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the spare worker waiting
+    there must still serve the regeneration the stopping application asks for."""
+    from schema_sync_hook.worker import Request, Workers
+
+    workers = Workers()
+    request = Request(project.root)
+    try:
+        assert workers.run(request).exit_code == 0  # a cold worker; a spare starts
+        [spare] = child_pids(os.getpid())
+        deadline = time.monotonic() + BOUND
+        while not ignores_sigint(spare):  # set first thing in the spare's main()
+            assert time.monotonic() < deadline, "the spare does not ignore SIGINT"
+            time.sleep(0.05)
+        os.kill(spare, signal.SIGINT)
+        project.edit_model("    pages =", "    isbn = fields.CharField(max_length=13)\n    pages =")
+        report = workers.run(request, keep_spare=False)
+        assert report.exit_code == 0, report
+        assert "isbn:" in project.output.read_text()
+        assert not child_pids(os.getpid())
+    finally:
+        workers.close()
+
+
+def ignores_sigint(pid: int) -> bool:
+    """Whether process ``pid`` ignores SIGINT (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
 def child_pids(parent: int) -> list[int]:
     """Live child processes of ``parent`` (Linux /proc)."""
     found = []

@@ -211,7 +211,7 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
         from schema_sync_hook.plan import Mode
 
         mode = Mode.DRY_RUN if args.dry_run else Mode.SYNC
-        return run_command(config, console, mode, force=args.force, use_cache=True)
+        return run_command(config, console, mode, force=args.force, use_cache=not args.no_cache)
     if args.command == "status":
         from schema_sync_hook.commands.status import status_command
 

@@ -112,7 +112,7 @@ def _find(obj: type) -> tuple[list[str], int, int | None]:
     table = _tables.get(source)
     if table is None:
         tree = ast.parse(source)
-        table = _tables[source] = _class_table(tree, lines)
+        table = _tables[source] = class_table(tree, lines)
         if stat is not None and file:
             sourcelines.prime(file, stat, tree)  # the field lines, from the same parse
     try:
@@ -122,14 +122,12 @@ def _find(obj: type) -> tuple[list[str], int, int | None]:
     return lines, first, end
 
 
-def class_lines(tree: ast.AST) -> dict[str, int]:
-    """Qualified name -> 0-based first line (its first decorator, else ``class``) of
-    every class in ``tree``; the first in document order wins, as inspect's
-    ``_ClassFinder`` finds it."""
-    return {name: first for name, (first, _end) in _class_table(tree, None).items()}
-
-
-def _class_table(tree: ast.AST, lines: Sequence[str] | None) -> dict[str, tuple[int, int | None]]:
+def class_table(
+    tree: ast.AST, lines: Sequence[str] | None = None
+) -> dict[str, tuple[int, int | None]]:
+    """Qualified name -> (0-based first line (its first decorator, else ``class``),
+    :func:`block_end` in ``lines``, or None) of every class in ``tree``; the first
+    in document order wins, as inspect's ``_ClassFinder`` finds it."""
     found: dict[str, tuple[int, int | None]] = {}
 
     def walk(node: ast.AST, stack: list[str]) -> None:
@@ -159,17 +157,26 @@ def block_end(node: ast.ClassDef, lines: Sequence[str]) -> int | None:
     comment lines after it that are indented at least as deep as the body, up to
     the next line of code. That is computed here for a class at column 0 whose
     body starts on a line of its own indented by spaces; for any other shape (a
-    nested class, a body on the ``class`` line, tabs, form feeds, a backslash at
-    a line's end) None is returned and the tokenizer decides, as before.
+    nested class, a body on the ``class`` line or on the header's last line, tabs,
+    form feeds, a backslash at a line's end) None is returned and the tokenizer
+    decides, as before.
     """
     if node.col_offset != 0 or node.end_lineno is None or not node.body:
         return None
     head = node.body[0]
     decorators = getattr(head, "decorator_list", None)
-    text = lines[(decorators[0] if decorators else head).lineno - 1].rstrip("\r\n")
+    start = (decorators[0] if decorators else head).lineno
+    text = lines[start - 1].rstrip("\r\n")
     code = text.lstrip(" ")
     depth = len(text) - len(code)
     if depth == 0 or not code or not _plain_start(code[0]):
+        return None
+    # The body's first line must begin its own logical line (the tokenizer's INDENT):
+    # not "    ): x = 1" after a bracketed header, nor after a header ending in "\\".
+    if code[0] != "@" if decorators else head.col_offset != depth:
+        return None
+    header = lines[(node.decorator_list[0] if node.decorator_list else node).lineno - 1 : start - 1]
+    if any(line.rstrip("\r\n").endswith("\\") for line in header):
         return None
     last = node.end_lineno
     if lines[last - 1].rstrip("\r\n").endswith("\\"):

@@ -9,17 +9,19 @@ imports the edited model code for real (no stale modules).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schema_sync_hook.errors import Exit
 from schema_sync_hook.plan import Mode
 from schema_sync_hook.report import Report
 
@@ -47,8 +49,9 @@ class Request:
         )
 
 
-def regenerate(request: Request) -> Report:
-    """Run a sync for ``request`` in this process."""
+def regenerate(request: Request, code: Mapping[str, Any] | None = None) -> Report:
+    """Run a sync for ``request`` in this process; ``code``: the installed code as
+    :func:`~schema_sync_hook.cache.installed_code` found it before the request came."""
     from schema_sync_hook import cache
     from schema_sync_hook.config_sources import load_config
     from schema_sync_hook.errors import UserError
@@ -60,7 +63,7 @@ def regenerate(request: Request) -> Report:
         hold = (lambda: commit_in_progress(config.root)) if request.defer_during_commit else None
         since = cache.clock(config)  # before the models import
         project, report = run(config, Mode.SYNC, hold=hold)
-        cache.store_run(config, project, report, since)
+        cache.store_run(config, project, report, since, code)
     except UserError as exc:
         return Report.failed(Mode.SYNC, str(exc))
     return report
@@ -108,7 +111,8 @@ class Workers:
         report = _exchange(proc, request, timeout)
         with self._lock:
             if keep_spare and not self._closed:
-                self._spare = _start(warm=True)
+                with contextlib.suppress(OSError):  # no spare: the next run starts one
+                    self._spare = _start(warm=True)
         return report
 
     def close(self) -> None:
@@ -143,6 +147,10 @@ def _exchange(proc: subprocess.Popen[str], request: Request, timeout: float) -> 
         proc.kill()
         proc.communicate()
         return Report.failed(Mode.SYNC, f"regeneration took longer than {timeout:.0f}s")
+    except BaseException:  # Ctrl-C in the parent: the worker does not outlive it
+        proc.kill()
+        proc.wait()
+        raise
     for line in reversed(stdout.splitlines()):
         if line.startswith("{"):
             try:
@@ -154,17 +162,23 @@ def _exchange(proc: subprocess.Popen[str], request: Request, timeout: float) -> 
 
 
 def main() -> int:
-    try:
-        if "--warm" in sys.argv[1:]:
-            for name in WARM_MODULES:
-                importlib.import_module(name)
-        line = sys.stdin.readline()
-    except KeyboardInterrupt:  # Ctrl-C reaches the spare with the watcher
-        return int(Exit.INTERRUPTED)
+    code = None
+    if "--warm" in sys.argv[1:]:
+        # A spare waits in the watcher's process group: a Ctrl-C meant for the
+        # application must not end it before its last regeneration (``flush``).
+        # It ends when the watcher closes it, or at end of input.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for name in WARM_MODULES:
+            importlib.import_module(name)
+        from schema_sync_hook.cache import installed_code
+
+        code = installed_code()
+    line = sys.stdin.readline()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if not line:
         return 0  # the watcher stopped before it needed this worker
     try:
-        report = regenerate(Request.from_json(json.loads(line)))
+        report = regenerate(Request.from_json(json.loads(line)), code)
     except Exception as exc:  # reported to the parent, which keeps running
         report = Report.failed(
             Mode.SYNC, f"internal error: {type(exc).__name__}: {exc}", internal=True

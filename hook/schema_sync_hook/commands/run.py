@@ -20,7 +20,11 @@ def run_command(
     use_cache: bool = False,
     output_format: str = "text",
 ) -> int:
-    stores = use_cache and mode in (Mode.HOOK, Mode.SYNC)
+    # An in-sync hook run, and a sync (not in production, where it writes nothing),
+    # record the state for the next run.
+    stores = use_cache and (
+        mode is Mode.HOOK or (mode is Mode.SYNC and not config.settings.production)
+    )
     if stores:
         from schema_sync_hook import cache
 
