@@ -161,7 +161,7 @@ def render_file(
     helpers = not_null_source.lines(imports.use) if imports.not_null_used else []
     if reads:
         helpers += [""] * bool(helpers) * 2 + reader_source.reader_lines(imports.use, base)
-    body = _template().render(
+    body = template().render(
         imports=imports.lines(options.line_length),
         helpers=helpers,
         classes=classes,
@@ -211,7 +211,7 @@ def with_header(body: str, modules: Sequence[str]) -> str:
 
 
 @cache
-def _template() -> Any:
+def template() -> Any:
     import jinja2  # imported here so the fast path never pays for it
 
     env = jinja2.Environment(

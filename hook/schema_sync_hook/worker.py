@@ -170,6 +170,9 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for name in WARM_MODULES:
             importlib.import_module(name)
+        from schema_sync_hook.render import template
+
+        template()  # jinja2 and the tool's own template, compiled
         from schema_sync_hook.cache import installed_code
 
         code = installed_code()
