@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
+from schema_sync_hook.collector import collector_paused
 from schema_sync_hook.config import Config
 from schema_sync_hook.description import ProjectSpec, TypeRef
 from schema_sync_hook.errors import UserError
@@ -21,26 +19,8 @@ from schema_sync_hook.render import (
 
 def generate(config: Config) -> tuple[ProjectSpec, list[GeneratedFile]]:
     """Import the models (tortoise is imported here, not before) and render them."""
-    with _collector_paused():
+    with collector_paused():
         return _generate(config)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while generating, on again afterwards.
-
-    Importing the models and rendering them makes hundreds of thousands of objects
-    that live to the end, and little cyclic garbage: the collector's full passes
-    walked all of them again and again, a fifth of the time at 1000 models, for
-    about 1% of peak memory.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _generate(config: Config) -> tuple[ProjectSpec, list[GeneratedFile]]:
