@@ -354,8 +354,8 @@ def main() -> int:
             "",
             f'App start-up (examples/shop under uvicorn, to "Application startup complete"): '
             f"{off:.2f} s with the start-up sync and watcher off; {same:.2f} s on, nothing "
-            f"changed (+{same - off:.2f} s); {touched:.2f} s on, a model file touched "
-            f"(+{touched - off:.2f} s).",
+            f"changed ({same - off:+.2f} s); {touched:.2f} s on, a model file touched "
+            f"({touched - off:+.2f} s).",
         ]
     text = "\n".join(lines) + "\n"
     print(text)
