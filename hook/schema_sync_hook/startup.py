@@ -66,7 +66,11 @@ def start(root: Path | None = None, config_file: Path | None = None) -> object |
 def _sync(config: Config) -> bool:
     """The start-up sync; True when a git commit in progress postponed its writing."""
     log.info("Running automatic schema synchronization...")
-    if cache.fresh(config, refresh_quick=True):  # the common start: nothing changed
+    try:
+        unchanged = cache.fresh(config, refresh_quick=True)  # the common start
+    except (OSError, UserError):
+        unchanged = False  # the regeneration below reports what is wrong
+    if unchanged:
         log.info("Schema synchronization completed successfully (nothing changed)")
         return False
     report = run_in_subprocess(Request(config.root, config.config_file, defer_during_commit=True))
