@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -140,9 +141,11 @@ def test_check_never_writes_the_cache(project: Project) -> None:
 def test_sync_leaves_the_next_hook_run_answered_from_the_cache(make_project) -> None:  # type: ignore[no-untyped-def]
     project: Project = make_project(models=MODELS)
     project.write("shopenums.py", ENUMS)
+    edited_earlier(project)
     assert project.run("sync").code == 0
     assert probe(project) == {"code": 0, "heavy": []}
     project.edit_model("max_length=200", "max_length=201")
+    edited_earlier(project)
     assert project.run("sync").code == 0  # writes, and records the new state
     assert "max_length=201" in project.output.read_text()
     assert probe(project) == {"code": 0, "heavy": []}
@@ -160,6 +163,16 @@ def test_corrupt_cache_is_ignored(cached: Project) -> None:
     assert result["code"] == 0 and ran_generation(result)
 
 
+def edited_earlier(project: Project) -> None:
+    """Date the model files 10 s back. A run records nothing when an input's mtime
+    is not older than its own start (it cannot tell which came first), and an edit
+    made a few milliseconds before the run can share its clock tick."""
+    then = time.time() - 10
+    for path in project.root.rglob("*"):
+        if path.is_file() and ".schema_sync" not in path.parts:
+            os.utime(path, (then, then))
+
+
 def test_a_written_output_changed_before_the_record_is_not_recorded(
     make_project,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -174,6 +187,7 @@ def test_a_written_output_changed_before_the_record_is_not_recorded(
     config = load_config(root=project.root)
     wrote = project.output.read_text()
     project.output.write_text(wrote + "# saved by an editor\n")
+    edited_earlier(project)  # only the written file's content can refuse the record
     since = cache.clock(config)
     cache.store(
         config,
@@ -204,6 +218,7 @@ def test_code_changed_since_a_worker_imported_it_is_not_recorded(
 
     project: Project = make_project(models=MODELS)
     project.write("shopenums.py", ENUMS)
+    edited_earlier(project)
     stale = {**cache.installed_code(), "tortoise": ["elsewhere", None]}
     report = worker.regenerate(worker.Request(project.root), stale)
     assert report.exit_code == 0 and project.output.is_file()
