@@ -31,6 +31,13 @@ from schema_sync_hook.loading import describe_project
 from conftest import GOLDEN, SHOP, Project
 
 ORIGINAL = inspect.findsource
+ORIGINAL_LINES = inspect.getsourcelines
+
+
+def inspect_untouched() -> bool:
+    """Whether both functions the memo replaces are inspect's own again."""
+    return inspect.findsource is ORIGINAL and inspect.getsourcelines is ORIGINAL_LINES
+
 
 # Every shape inspect's class finder knows: nesting, decorators, classes inside
 # functions and methods, async functions, the same name twice, match statements.
@@ -174,9 +181,10 @@ def test_installed_only_where_inspect_parses() -> None:
             assert sourcememo.active()
         if sys.version_info < (3, 13):
             assert inspect.findsource is not ORIGINAL
+            assert inspect.getsourcelines is not ORIGINAL_LINES
         else:
-            assert inspect.findsource is ORIGINAL
-    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+            assert inspect_untouched()
+    assert inspect_untouched() and not sourcememo.active()
 
 
 MODELS = '''
@@ -188,7 +196,7 @@ from tortoise import fields, models
 
 from schema_sync_hook import sourcememo
 
-memo_probe.seen.append((sourcememo.active(), inspect.findsource))
+memo_probe.seen.append((sourcememo.active(), inspect.findsource, inspect.getsourcelines))
 
 
 class Item(models.Model):
@@ -198,7 +206,7 @@ class Item(models.Model):
 
 
 @pytest.fixture
-def probe(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, object]]:
+def probe(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, object, object]]:
     """A module outside the project where the model module reports what it saw."""
     module = ModuleType("memo_probe")
     module.seen = []  # type: ignore[attr-defined]
@@ -207,26 +215,27 @@ def probe(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, object]]:
 
 
 def test_on_only_while_the_models_import(
-    make_project: Callable[..., Project], probe: list[tuple[bool, object]]
+    make_project: Callable[..., Project], probe: list[tuple[bool, object, object]]
 ) -> None:
     project = make_project(models=MODELS)
     spec = describe_project(load_config(root=project.root))
-    [(active, findsource)] = probe
+    [(active, findsource, getsourcelines)] = probe
     assert active is True
     assert (findsource is not ORIGINAL) == (sys.version_info < (3, 13))
-    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+    assert (getsourcelines is not ORIGINAL_LINES) == (sys.version_info < (3, 13))
+    assert inspect_untouched() and not sourcememo.active()
     [model] = spec.models
     [name] = [f for f in model.fields if f.name == "name"]
     assert name.description == "The item's name"  # read through inspect.getsource
 
 
 def test_removed_when_the_import_fails(
-    make_project: Callable[..., Project], probe: list[tuple[bool, object]]
+    make_project: Callable[..., Project], probe: list[tuple[bool, object, object]]
 ) -> None:
     project = make_project(models=MODELS + "\nraise RuntimeError('broken models')\n")
     with pytest.raises(UserError):
         describe_project(load_config(root=project.root))
-    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+    assert inspect_untouched() and not sourcememo.active()
 
 
 def test_start_up_helper_leaves_the_app_untouched(make_project: Callable[..., Project]) -> None:
@@ -236,7 +245,7 @@ def test_start_up_helper_leaves_the_app_untouched(make_project: Callable[..., Pr
     project.write(".env", "SCHEMA_SYNC_WATCH_ENABLED=false\n")
     assert startup.start(root=project.root) is None
     assert project.output.is_file()
-    assert inspect.findsource is ORIGINAL and not sourcememo.active()
+    assert inspect_untouched() and not sourcememo.active()
 
 
 def _projects(tmp_path: Path) -> Iterator[Path]:
