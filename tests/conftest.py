@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -173,6 +174,41 @@ def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name, value in {**GIT_ENV, "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig")}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
+@contextlib.contextmanager
+def importable_root(
+    tmp_path_factory: pytest.TempPathFactory, module: str, output: str
+) -> Iterator[Path]:
+    """A project folder on sys.path whose settings read the models from ``module``."""
+    root = tmp_path_factory.mktemp(module)
+    (root / "pyproject.toml").write_text(
+        f'[tool.schema-sync]\nmodels = ["{module}"]\noutput = "{output}"\n'
+    )
+    sys.path.insert(0, str(root))
+    try:
+        yield root
+    finally:
+        sys.path.remove(str(root))
+
+
+def can_unshare() -> bool:
+    """Root with mount namespaces: a test can make a real read-only folder or full disk."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0) or shutil.which("unshare") is None:
+        return False
+    proc = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def run_confined(project: Project, setup: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the tool in a private mount namespace after ``setup`` (shell, as root)."""
+    command = " ".join(
+        [sys.executable, "-m", "schema_sync_hook", *args, "--root", str(project.root)]
+    )
+    script = f"set -e; cd {project.output.parent}; {setup}; cd /; exec {command}"
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, check=False
+    )
 
 
 def git(root: Path, *args: str) -> str:

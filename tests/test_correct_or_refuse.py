@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Project
+from conftest import Project, can_unshare, run_confined
 
 OUT = "api/schemas_generated.py"
 CANARY = "INJECTED"
@@ -560,13 +559,7 @@ def test_read_only_state_folder_exits_2_before_writing(
     if lock_writable:
         setup = f"cp {state}/lock /tmp/lock_$$; {setup}; mount --bind /tmp/lock_$$ {state}/lock"
     for args in (("sync",), ()):
-        command = f"{sys.executable} -m schema_sync_hook {' '.join(args)} --root {project.root}"
-        proc = subprocess.run(
-            ["unshare", "-m", "sh", "-c", f"set -e; {setup}; exec {command}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        proc = run_confined(project, setup, *args)
         assert proc.returncode == 2, proc
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and ".schema_sync" in lines[0], proc.stderr
@@ -593,13 +586,6 @@ def test_full_disk_while_writing_the_lock_exits_2(
     assert "No space left on device" in result.err and "lock" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert project.snapshot() == before
-
-
-def can_unshare() -> bool:
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0) or shutil.which("unshare") is None:
-        return False
-    proc = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
-    return proc.returncode == 0
 
 
 # --- item 8: production writes nothing ---------------------------------------------------
@@ -803,13 +789,7 @@ def test_read_only_backups_folder_names_that_folder_and_key(
     assert project.run("sync").code == 0  # the backups folder now exists
     model.write_text(model.read_text().replace("default=101", "default=102"))
     folder = project.root / ".schema_sync" / "backups"
-    command = f"{sys.executable} -m schema_sync_hook sync --root {project.root}"
     setup = f"mount --bind {folder} {folder}; mount -o remount,ro,bind {folder}"
-    proc = subprocess.run(
-        ["unshare", "-m", "sh", "-c", f"set -e; {setup}; exec {command}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_confined(project, setup, "sync")
     assert proc.returncode == 2, proc
     assert f"make {folder} writable, or change the 'backup_dir' setting" in proc.stderr

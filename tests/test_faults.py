@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,17 +18,10 @@ import pytest
 
 from schema_sync_hook.plan import is_intact
 
-from conftest import Project
+from conftest import Project, can_unshare, run_confined
 
 OUT = "api/schemas_generated.py"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-def can_unshare() -> bool:
-    if not IS_ROOT or shutil.which("unshare") is None:
-        return False
-    proc = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
-    return proc.returncode == 0
 
 
 def toggle(project: Project, i: int) -> None:
@@ -177,18 +169,6 @@ def test_ctrl_c_exits_130_and_writes_nothing(project: Project) -> None:
     assert project.snapshot() == before
 
 
-def _run_confined(project: Project, setup: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the tool in a private mount namespace after ``setup`` (shell, as root)."""
-    folder = project.output.parent
-    command = " ".join(
-        [sys.executable, "-m", "schema_sync_hook", *args, "--root", str(project.root)]
-    )
-    script = f"set -e; cd {folder}; {setup}; cd /; exec {command}"
-    return subprocess.run(
-        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, check=False
-    )
-
-
 def assert_clean_failure(
     project: Project, result: subprocess.CompletedProcess[str], before: bytes, needle: str
 ) -> None:
@@ -204,7 +184,7 @@ def test_read_only_output_folder(project: Project) -> None:
     before = project.output.read_bytes()
     folder = project.output.parent
     if can_unshare():
-        result = _run_confined(
+        result = run_confined(
             project, f"mount --bind {folder} {folder}; mount -o remount,ro,bind {folder}", "sync"
         )
     elif not IS_ROOT:
@@ -238,7 +218,7 @@ def test_full_disk_real(project: Project) -> None:
         f"cp /tmp/keep_$$ {project.output}; rm /tmp/keep_$$; "
         f"dd if=/dev/zero of={folder}/filler bs=4k 2>/dev/null || true"
     )
-    result = _run_confined(project, setup, "sync")
+    result = run_confined(project, setup, "sync")
     assert result.returncode == 2, result.stderr
     line = result.stderr.strip().splitlines()[0]
     assert "No space left on device" in line and "free some disk space" in line

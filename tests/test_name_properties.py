@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from schema_sync_hook import pysource
 from schema_sync_hook.cli import main
 
+from conftest import importable_root
+
 CANARY = Path(os.environ.get("TMPDIR", "/tmp")) / f"schema-sync-injected-{os.getpid()}"
 PAYLOAD = f"__import__('pathlib').Path({str(CANARY)!r}).touch()"
 CODE_LIKE = [
@@ -71,13 +73,8 @@ Thing = type(
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("names")
-    (root / "pyproject.toml").write_text(
-        '[tool.schema-sync]\nmodels = ["namemodels"]\noutput = "nameschemas.py"\n'
-    )
-    sys.path.insert(0, str(root))
-    yield root
-    sys.path.remove(str(root))
+    with importable_root(tmp_path_factory, "namemodels", "nameschemas.py") as root:
+        yield root
 
 
 def _enum_accepts(member: str) -> bool:

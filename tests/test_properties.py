@@ -22,6 +22,8 @@ from tortoise.models import Model
 
 from schema_sync_hook.cli import main
 
+from conftest import importable_root
+
 RESERVED = set(dir(Model)) | set(keyword.kwlist) | {"id", "pk"}
 TRICKY = [
     '"""',
@@ -106,13 +108,8 @@ def models(draw: st.DrawFn) -> tuple[str, dict[str, tuple[str, Any, str | None]]
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("props")
-    (root / "pyproject.toml").write_text(
-        '[tool.schema-sync]\nmodels = ["propmodels"]\noutput = "propschemas.py"\n'
-    )
-    sys.path.insert(0, str(root))
-    yield root
-    sys.path.remove(str(root))
+    with importable_root(tmp_path_factory, "propmodels", "propschemas.py") as root:
+        yield root
 
 
 def _generate(root: Path) -> str:
