@@ -178,8 +178,8 @@ def test_a_written_output_changed_before_the_record_is_not_recorded(
 ) -> None:
     """The lock is released when the state is recorded: an editor saving the file
     in between must not be recorded as what the run wrote."""
-    from schema_sync_hook import cache
-    from schema_sync_hook.config_sources import load_config
+    from schema_sync_hook.fastpath import cache
+    from schema_sync_hook.settings.sources import load_config
 
     project: Project = make_project(models=MODELS)
     project.write("shopenums.py", ENUMS)
@@ -214,7 +214,8 @@ def test_code_changed_since_a_worker_imported_it_is_not_recorded(
     """A worker started ahead imported the tool and Tortoise before the request came;
     if either changed on disk since (an upgrade, an edited install), its run is not
     recorded as in sync."""
-    from schema_sync_hook import cache, worker
+    from schema_sync_hook.fastpath import cache
+    from schema_sync_hook.live import worker
 
     project: Project = make_project(models=MODELS)
     project.write("shopenums.py", ENUMS)

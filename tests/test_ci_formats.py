@@ -225,7 +225,7 @@ def test_github_escaping(
     lines = project.run("--check", "--format", "github").out.splitlines()
     assert lines[0].startswith("::error file=src%2Cv%3A2/shopmodels.py,line=")
 
-    from schema_sync_hook.ciformats import escape_data, escape_property
+    from schema_sync_hook.report.ci_formats import escape_data, escape_property
 
     assert escape_data("100% a\r\nb: c, d") == "100%25 a%0D%0Ab: c, d"
     assert escape_property("100% a\r\nb: c, d") == "100%25 a%0D%0Ab%3A c%2C d"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from schema_sync_hook.classify import accept, class_namer, compare
-from schema_sync_hook.genparse import parse_generated
+from schema_sync_hook.gate.classify import accept, class_namer, compare
+from schema_sync_hook.gate.genparse import parse_generated
 
 PRELUDE = """
 from typing import Any, ClassVar

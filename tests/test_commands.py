@@ -268,7 +268,7 @@ def test_same_model_name_in_two_apps_sharing_one_file(make_project: Callable[...
 
 
 def test_internal_error_exit_3(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from schema_sync_hook import render
+    from schema_sync_hook.render import files as render
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated bug")
@@ -279,7 +279,7 @@ def test_internal_error_exit_3(project: Project, monkeypatch: pytest.MonkeyPatch
 
 
 def test_ctrl_c_exit_130(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from schema_sync_hook import render
+    from schema_sync_hook.render import files as render
 
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -376,7 +376,7 @@ def test_unknown_field_type_names_the_field_and_the_override(
 
 
 def test_summary_names_only_the_changed_fields() -> None:
-    from schema_sync_hook.plan import model_changes
+    from schema_sync_hook.plan.models import model_changes
 
     old = "class TagCreate(BaseModel):\n    name: str\n\n\nclass XCreate(BaseModel):\n    a: int\n"
     new = old.replace("    name: str\n", "    name: str\n    color: str | None = None\n")

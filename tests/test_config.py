@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook.config import Settings
-from schema_sync_hook.config_sources import find_root, load_config
 from schema_sync_hook.errors import ConfigError, UserError
+from schema_sync_hook.settings.schema import Settings
+from schema_sync_hook.settings.sources import find_root, load_config
 
 
 def write(path: Path, text: str) -> None:

@@ -678,8 +678,8 @@ def test_generated_text_that_does_not_compile_is_never_written(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SPEC §8: a bug that renders broken code exits 3 and writes nothing."""
-    from schema_sync_hook import generate as generating
-    from schema_sync_hook.render import GeneratedFile
+    from schema_sync_hook.pipeline import generate as generating
+    from schema_sync_hook.render.files import GeneratedFile
 
     assert project.run("sync").code == 0
     project.edit_model("    pages =", "    isbn = fields.IntField(null=True)\n    pages =")

@@ -50,9 +50,9 @@ def test_source_memo_changes_no_description(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tortoise's own test models described with and without the class-source memo."""
-    from schema_sync_hook import sourcememo
-    from schema_sync_hook.config_sources import load_config
-    from schema_sync_hook.loading import describe_project
+    from schema_sync_hook.load import sourcememo
+    from schema_sync_hook.load.models import describe_project
+    from schema_sync_hook.settings.sources import load_config
 
     _project(tmp_path)
     config = load_config(root=tmp_path)

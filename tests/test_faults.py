@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from schema_sync_hook.plan import is_intact
+from schema_sync_hook.plan.changes import is_intact
 
 from conftest import Project, can_unshare, run_confined
 

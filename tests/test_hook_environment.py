@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook.config import hook_files_pattern
+from schema_sync_hook.settings.schema import hook_files_pattern
 
 from conftest import REPO, SIMPLE_MODELS, commit, run
 

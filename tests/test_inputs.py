@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from schema_sync_hook import cache
-from schema_sync_hook.config import CONFIG_FILES, LOCK_FILES, hook_files_pattern
-from schema_sync_hook.config_sources import load_config
-from schema_sync_hook.watch import Watcher
+from schema_sync_hook.fastpath import cache
+from schema_sync_hook.live.watcher import Watcher
+from schema_sync_hook.settings.schema import CONFIG_FILES, LOCK_FILES, hook_files_pattern
+from schema_sync_hook.settings.sources import load_config
 
 from conftest import REPO, Project
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook.merge import BEGIN, END
+from schema_sync_hook.render.merge import BEGIN, END
 
 from conftest import Project
 
@@ -343,7 +343,7 @@ def test_auto_merge_creates_missing_manual_module(project: Project) -> None:
 HOLDER = """
 import sys
 from pathlib import Path
-from schema_sync_hook.lock import project_lock
+from schema_sync_hook.apply.lock import project_lock
 with project_lock(Path(sys.argv[1])):
     print("ready", flush=True)
     sys.stdin.read()  # holds the lock until the test closes stdin (or kills it)
@@ -406,7 +406,7 @@ def test_lock_of_a_killed_process_does_not_block(project: Project) -> None:
 
 
 def test_lock_tells_once_then_blocks_until_released(tmp_path: Path) -> None:
-    from schema_sync_hook.lock import project_lock
+    from schema_sync_hook.apply.lock import project_lock
 
     holder = LockHolder(tmp_path)
     told: list[Path] = []

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook import missing, stubs
+from schema_sync_hook.missing import placeholders as stubs
+from schema_sync_hook.missing import session as missing
 
 from conftest import SIMPLE_MODELS, Project
 
@@ -291,7 +292,7 @@ def test_placeholders_fail_loudly(use: str) -> None:
 
 
 def test_config_values() -> None:
-    from schema_sync_hook.config_sources import load_config
+    from schema_sync_hook.settings.sources import load_config
 
     root = Path(__file__).parent
 

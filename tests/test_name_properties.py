@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from schema_sync_hook import pysource
 from schema_sync_hook.cli import main
+from schema_sync_hook.render import pysource
 
 from conftest import importable_root
 

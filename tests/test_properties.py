@@ -192,7 +192,7 @@ def _as_formatted(doc: str) -> str:
     ],
 )
 def test_docstring_bodies_with_shared_indentation_are_formatter_fixed_points(doc: str) -> None:
-    from schema_sync_hook import pysource
+    from schema_sync_hook.render import pysource
 
     source = "class A:\n" + "\n".join(pysource.docstring("S", doc, "    ")) + "\n\n    x: int\n"
     assert black.format_str(source, mode=black.Mode()) == source

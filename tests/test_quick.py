@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from schema_sync_hook import config, quick
-from schema_sync_hook.config_sources import ROOT_MARKERS, find_root
+from schema_sync_hook.fastpath import quick
+from schema_sync_hook.settings import schema as config
+from schema_sync_hook.settings.sources import ROOT_MARKERS, find_root
 
 from conftest import Project
 
 HEAVY = ("argparse", "dataclasses", "inspect", "tomllib", "json", "tortoise", "pydantic", "jinja2")
 PROBE = f"""
 import sys
-from schema_sync_hook import quick
+from schema_sync_hook.fastpath import quick
 answered = quick.answer(sys.argv[1:])
 heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
 import json

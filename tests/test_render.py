@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schema_sync_hook.description import Default, FieldSpec, ModelSpec, TypeRef
-from schema_sync_hook.plan import is_intact
-from schema_sync_hook.render import GeneratedFile, RenderOptions, render_file
+from schema_sync_hook.describe.spec import Default, FieldSpec, ModelSpec, TypeRef
+from schema_sync_hook.plan.changes import is_intact
+from schema_sync_hook.render.files import GeneratedFile, render_file
+from schema_sync_hook.render.options import RenderOptions
 
 INT32 = (("ge", -2147483648), ("le", 2147483647))
 ITEM = ModelSpec(

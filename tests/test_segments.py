@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from schema_sync_hook.plan import _LINE, _segment
+from schema_sync_hook.plan.models import _LINE, _segment
 
 from conftest import GOLDEN, SHOP
 

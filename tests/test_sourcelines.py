@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from schema_sync_hook.config_sources import load_config
-from schema_sync_hook.loading import describe_project
+from schema_sync_hook.load.models import describe_project
+from schema_sync_hook.settings.sources import load_config
 
 from conftest import Project
 

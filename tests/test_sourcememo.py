@@ -22,11 +22,12 @@ from types import ModuleType
 import pytest
 from test_golden import CASES, DEFAULT_CONFIG
 
-from schema_sync_hook import sourcelines, sourcememo
-from schema_sync_hook.config_sources import load_config
-from schema_sync_hook.description import ProjectSpec
+from schema_sync_hook.describe import sourcelines
+from schema_sync_hook.describe.spec import ProjectSpec
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.loading import describe_project
+from schema_sync_hook.load import sourcememo
+from schema_sync_hook.load.models import describe_project
+from schema_sync_hook.settings.sources import load_config
 
 from conftest import GOLDEN, SHOP, Project
 
@@ -194,8 +195,7 @@ import inspect
 import memo_probe
 from tortoise import fields, models
 
-from schema_sync_hook import sourcememo
-
+from schema_sync_hook.load import sourcememo
 memo_probe.seen.append((sourcememo.active(), inspect.findsource, inspect.getsourcelines))
 
 

@@ -146,7 +146,7 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
 def test_spare_worker_outlives_a_ctrl_c_meant_for_the_app(project: Project) -> None:
     """Ctrl-C reaches every process of the terminal's group: the spare worker waiting
     there must still serve the regeneration the stopping application asks for."""
-    from schema_sync_hook.worker import Request, Workers
+    from schema_sync_hook.live.worker import Request, Workers
 
     workers = Workers()
     request = Request(project.root)

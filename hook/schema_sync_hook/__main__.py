@@ -1,4 +1,4 @@
-from schema_sync_hook.quick import entry
+from schema_sync_hook.entry import entry
 
 if __name__ == "__main__":
     entry()

@@ -9,15 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from schema_sync_hook import __version__
-from schema_sync_hook.config import Config
-from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.errors import Exit, UserError
+from schema_sync_hook.settings.schema import Config
+from schema_sync_hook.settings.sources import load_config
 
 FORMATS = ("text", "json", "github", "markdown")
 FAIL_ON = ("breaking", "any", "none")
@@ -180,7 +180,7 @@ def _check_format(args: argparse.Namespace) -> None:
         )
 
 
-def dispatch(args: argparse.Namespace, console: Console) -> int:
+def dispatch(args: argparse.Namespace, console: Console) -> Exit:
     if args.command is not None and (args.check or args.watch):
         raise UserError(
             f"--check and --watch cannot be combined with '{args.command}'",
@@ -189,62 +189,84 @@ def dispatch(args: argparse.Namespace, console: Console) -> int:
     _check_format(args)
     config = _load(args)
     if args.watch:
+        # imported here for start-up speed: the watcher loads watchdog
         from schema_sync_hook.commands.watch import watch_command
 
         return watch_command(config, console)
     if args.command is None:
-        if not args.no_cache and args.format == "text":
-            from schema_sync_hook import cache
-
-            if cache.fresh(config, refresh_quick=not args.check):  # nothing heavy imported
-                console.detail("nothing changed since the last in-sync run (cache): in sync")
-                return Exit.OK
-        from schema_sync_hook.commands.run import run_command
-        from schema_sync_hook.plan import Mode
-
-        mode = Mode.CHECK if args.check else Mode.HOOK
-        return run_command(
-            config, console, mode, use_cache=not args.no_cache, output_format=args.format
-        )
-    if args.command == "sync":
-        from schema_sync_hook.commands.run import run_command
-        from schema_sync_hook.plan import Mode
-
-        mode = Mode.DRY_RUN if args.dry_run else Mode.SYNC
-        return run_command(config, console, mode, force=args.force, use_cache=not args.no_cache)
-    if args.command == "status":
-        from schema_sync_hook.commands.status import status_command
-
-        return status_command(config, console, as_json=args.json)
-    if args.command == "backup":
-        from schema_sync_hook.commands.backup import backup_command
-
-        return backup_command(
-            config,
-            console,
-            args.action,
-            getattr(args, "name", None),
-            as_json=getattr(args, "json", False),
-        )
-    if args.command == "validate":
-        from schema_sync_hook.commands.validate import validate_command
-
-        return validate_command(config, console)
-    if args.command == "diff":
-        from schema_sync_hook.commands.diff import diff_command
-
-        return diff_command(
-            config,
-            console,
-            args.against,
-            exact=args.exact,
-            fail_on=args.fail_on,
-            output_format=args.format,
-        )
-    raise AssertionError(args.command)  # pragma: no cover - argparse rejects others
+        return _hook_or_check(args, config, console)
+    return _COMMANDS[args.command](args, config, console)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _hook_or_check(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    if not args.no_cache and args.format == "text":
+        # imported here for start-up speed: the cache answers before anything heavy loads
+        from schema_sync_hook.fastpath import cache
+
+        if cache.fresh(config, refresh_quick=not args.check):  # nothing heavy imported
+            console.detail("nothing changed since the last in-sync run (cache): in sync")
+            return Exit.OK
+    # Each command below is imported only when it runs (start-up speed).
+    from schema_sync_hook.commands.sync import run_command
+    from schema_sync_hook.plan.changes import Mode
+
+    mode = Mode.CHECK if args.check else Mode.HOOK
+    return run_command(
+        config, console, mode, use_cache=not args.no_cache, output_format=args.format
+    )
+
+
+def _sync(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    from schema_sync_hook.commands.sync import run_command
+    from schema_sync_hook.plan.changes import Mode
+
+    mode = Mode.DRY_RUN if args.dry_run else Mode.SYNC
+    return run_command(config, console, mode, force=args.force, use_cache=not args.no_cache)
+
+
+def _status(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    from schema_sync_hook.commands.status import status_command
+
+    return status_command(config, console, as_json=args.json)
+
+
+def _backup(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    from schema_sync_hook.commands.backup import backup_command
+
+    name = getattr(args, "name", None)
+    as_json = getattr(args, "json", False)
+    return backup_command(config, console, args.action, name, as_json=as_json)
+
+
+def _validate(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    from schema_sync_hook.commands.validate import validate_command
+
+    return validate_command(config, console)
+
+
+def _diff(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    from schema_sync_hook.commands.diff import diff_command
+
+    return diff_command(
+        config,
+        console,
+        args.against,
+        exact=args.exact,
+        fail_on=args.fail_on,
+        output_format=args.format,
+    )
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Config, Console], Exit]] = {
+    "sync": _sync,
+    "status": _status,
+    "backup": _backup,
+    "validate": _validate,
+    "diff": _diff,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> Exit:
     parser = build_parser()
     args = parser.parse_args(argv)
     # A machine-readable format owns stdout; every message goes to stderr.

@@ -24,11 +24,11 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from schema_sync_hook import cache
-from schema_sync_hook.config import Config
-from schema_sync_hook.config_sources import load_config
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.worker import Request, run_in_subprocess
+from schema_sync_hook.fastpath import cache
+from schema_sync_hook.live.worker import Request, run_in_subprocess
+from schema_sync_hook.settings.schema import Config
+from schema_sync_hook.settings.sources import load_config
 
 log = logging.getLogger("schema_sync_hook")
 
@@ -46,7 +46,8 @@ def start(root: Path | None = None, config_file: Path | None = None) -> object |
         return None
     watcher = None
     if settings.watch_enabled:  # made first: it sees a save made during the sync
-        from schema_sync_hook.watch import Watcher
+        # imported here for start-up speed: watchdog is the optional 'watch' extra
+        from schema_sync_hook.live.watcher import Watcher
 
         watcher = Watcher(config)
     deferred = _sync(config) if settings.auto_sync_enabled else False

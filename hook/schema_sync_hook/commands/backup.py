@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schema_sync_hook import backups, files
-from schema_sync_hook.config import APP_PLACEHOLDER, Config, resolve_output
+from schema_sync_hook.apply import backups, files
+from schema_sync_hook.apply.lock import project_lock, waiting_message
+from schema_sync_hook.apply.transaction import transact
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit, UserError
-from schema_sync_hook.lock import project_lock, waiting_message
-from schema_sync_hook.plan import Action, Change, Mode, Plan, file_state
-from schema_sync_hook.transaction import transact
+from schema_sync_hook.plan.changes import Action, Change, Mode, Plan, file_state
+from schema_sync_hook.settings.schema import APP_PLACEHOLDER, Config, resolve_output
 
 
 def backup_command(
     config: Config, console: Console, action: str, name: str | None, as_json: bool = False
-) -> int:
+) -> Exit:
     if action == "list":
         return _list(config, console, as_json)
     assert name is not None
@@ -29,7 +29,7 @@ def backup_command(
     return _restore(config, console, backup)
 
 
-def _list(config: Config, console: Console, as_json: bool) -> int:
+def _list(config: Config, console: Console, as_json: bool) -> Exit:
     found = backups.list_backups(config.backup_dir)
     if as_json:
         console.print(json.dumps([b.as_json() for b in found], indent=2))
@@ -64,7 +64,7 @@ def _restorable(config: Config, relative: str) -> bool:
         return False
 
 
-def _restore(config: Config, console: Console, backup: backups.Backup) -> int:
+def _restore(config: Config, console: Console, backup: backups.Backup) -> Exit:
     if backup.problem:
         raise UserError(
             f"backup {backup.name} cannot be restored: {backup.problem}",

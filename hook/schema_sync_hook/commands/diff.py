@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from schema_sync_hook.breaking import against, revision
-from schema_sync_hook.config import Config
 from schema_sync_hook.console import Console
-from schema_sync_hook.generate import generate
+from schema_sync_hook.errors import Exit
+from schema_sync_hook.gate.against import against, revision
+from schema_sync_hook.pipeline.generate import generate
+from schema_sync_hook.settings.schema import Config
 
 
 def diff_command(
@@ -19,7 +20,7 @@ def diff_command(
     exact: bool = False,
     fail_on: str = "breaking",
     output_format: str = "text",
-) -> int:
+) -> Exit:
     rev = revision(config, ref, exact)  # git problems exit 2 before the models import
     project, generated = generate(config)
     report = against(config, generated, rev, fail_on)
@@ -28,8 +29,9 @@ def diff_command(
             console.print(line)
         console.info(report.summary())
     else:
-        from schema_sync_hook.ciformats import render
-        from schema_sync_hook.cireport import from_breaking
+        # imported here for start-up speed: the CI formats load only when asked for
+        from schema_sync_hook.report.ci_formats import render
+        from schema_sync_hook.report.ci_view import from_breaking
 
         view = from_breaking(report, project, config)
         sys.stdout.write(render(view, output_format, Path.cwd()))

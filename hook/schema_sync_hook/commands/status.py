@@ -7,11 +7,11 @@ import json
 import sys
 from typing import Any
 
-from schema_sync_hook import backups, files
-from schema_sync_hook.config import MAPPINGS, Config
+from schema_sync_hook.apply import backups, files
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit, UserError
-from schema_sync_hook.plan import file_state
+from schema_sync_hook.plan.changes import file_state
+from schema_sync_hook.settings.schema import MAPPINGS, Config
 
 RULE = "=" * 80
 
@@ -36,7 +36,8 @@ def collect(config: Config) -> dict[str, Any]:
         },
     }
     try:
-        from schema_sync_hook.generate import generate
+        # imported here for start-up speed: tortoise and the models load only when a generation runs
+        from schema_sync_hook.pipeline.generate import generate
 
         project, generated = generate(config)
     except UserError as exc:
@@ -79,7 +80,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def status_command(config: Config, console: Console, as_json: bool) -> int:
+def status_command(config: Config, console: Console, as_json: bool) -> Exit:
     if as_json:  # stdout holds the JSON alone: the models' own print() goes to stderr
         with contextlib.redirect_stdout(sys.stderr):
             info = collect(config)

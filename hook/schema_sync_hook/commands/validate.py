@@ -12,16 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from schema_sync_hook.config import Config
+from schema_sync_hook.apply.files import read_text
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit, UserError
-from schema_sync_hook.files import read_text
-from schema_sync_hook.importing import project_imports
-from schema_sync_hook.missing import placeholders
-from schema_sync_hook.plan import State, file_state
-from schema_sync_hook.reader_source import READER
-from schema_sync_hook.render import GeneratedFile
-from schema_sync_hook.render_fields import is_sensitive
+from schema_sync_hook.load.importing import project_imports
+from schema_sync_hook.missing.session import placeholders
+from schema_sync_hook.plan.changes import State, file_state
+from schema_sync_hook.render.fields import is_sensitive
+from schema_sync_hook.render.files import GeneratedFile
+from schema_sync_hook.render.reader_source import READER
+from schema_sync_hook.settings.schema import Config
 
 
 def _import(config: Config, path: Path) -> ModuleType:
@@ -38,7 +38,8 @@ def _import(config: Config, path: Path) -> ModuleType:
 
 
 def checks(config: Config) -> Iterator[tuple[bool, str]]:
-    from schema_sync_hook.generate import generate
+    # imported here for start-up speed: tortoise and the models load only when a generation runs
+    from schema_sync_hook.pipeline.generate import generate
 
     try:
         project, generated = generate(config)
@@ -155,7 +156,7 @@ def _manual_checks(config: Config, modules: dict[str, ModuleType]) -> Iterator[t
         yield True, f"{shown} imports"
 
 
-def validate_command(config: Config, console: Console) -> int:
+def validate_command(config: Config, console: Console) -> Exit:
     failed = 0
     with project_imports(config.root, config.settings.python_path):
         results = list(checks(config))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from schema_sync_hook.config import Config
+from schema_sync_hook.apply.transaction import refuse_in_production
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit
-from schema_sync_hook.watch import Watcher, _import_watchdog, log
+from schema_sync_hook.live.watcher import Watcher, _import_watchdog, log
+from schema_sync_hook.settings.schema import Config
 
 
-def watch_command(config: Config, console: Console) -> int:
-    from schema_sync_hook.transaction import refuse_in_production
-
+def watch_command(config: Config, console: Console) -> Exit:
     refuse_in_production(config)  # the watcher only writes: off in production
     _import_watchdog()  # a clear error before anything else when the extra is missing
     logging.basicConfig(

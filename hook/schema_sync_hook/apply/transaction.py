@@ -1,0 +1,120 @@
+"""The one way generated files reach the disk: a plan applied under the project lock.
+
+``sync``, hook mode, ``backup restore`` and the watcher's worker (also at
+application start-up) all write through :func:`transact`: take the project lock
+(saying so once when another run holds it), make the plan there, so the files
+are read and compared under the lock, then refuse a hand edit, back up, write
+each file atomically and record the run in the tool state.
+
+Every file's text is compiled before anything is backed up or written: a file
+that does not parse is never written. Generated text that does not compile is
+a bug in the tool (exit 3); a backup that does not is the user's to choose
+another (exit 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from schema_sync_hook.apply import backups, files
+from schema_sync_hook.apply.lock import project_lock
+from schema_sync_hook.errors import HandEditedError, UserError
+from schema_sync_hook.plan.changes import Mode, Plan, State
+from schema_sync_hook.settings.schema import Config
+
+
+@dataclass(frozen=True)
+class Applied:
+    plan: Plan
+    backup: str | None = None
+    deferred: str | None = None  # why nothing was written (a git commit in progress)
+
+    @property
+    def written(self) -> bool:
+        return self.deferred is None and bool(self.plan.to_write)
+
+
+def transact(
+    config: Config,
+    make_plan: Callable[[], Plan],
+    *,
+    blocked: Callable[[Path], None] | None = None,
+    hold: Callable[[], str | None] | None = None,
+) -> Applied:
+    """Make the plan under the project lock and apply it; ``hold()`` may postpone writing."""
+    refuse_in_production(config)
+    with project_lock(config.state_dir, blocked):
+        plan = make_plan()
+        if plan.refused:
+            raise HandEditedError(plan.refused[0].path)
+        deferred = hold() if hold is not None and plan.to_write else None
+        if deferred is not None:
+            return Applied(plan, deferred=deferred)
+        return Applied(plan, backup=apply(config, plan))
+
+
+def refuse_in_production(config: Config) -> None:
+    """``environment = production`` turns off writing everywhere: exit 2 for a writer."""
+    if config.settings.production:
+        raise UserError(
+            f"environment=production ({config.origins.get('environment', 'settings')}) turns"
+            " off writing: nothing was written",
+            "use --check or 'sync --dry-run' to see the changes; write where environment is"
+            " not production (SCHEMA_SYNC_ENVIRONMENT=development for one run)",
+        )
+
+
+def apply(config: Config, plan: Plan) -> str | None:
+    """Back up and write the plan's files; call with the lock held. Returns the backup."""
+    records_state = plan.mode in (Mode.HOOK, Mode.SYNC) and not plan.write_blocked
+    if plan.to_write and records_state:  # refuse now rather than after the files are written
+        files.check_writable(config.state_dir, lambda exc: files.state_error(config.state_dir, exc))
+    for change in plan.to_write:
+        _compiles(change.path, change.new, plan.mode)
+    backup = _backup(config, plan) if plan.to_write else None
+    for change in plan.to_write:
+        path = config.path(change.path)
+        files.remove_stale_temp_files(path)
+        files.atomic_write(path, change.new)
+    if records_state:
+        files.write_state(config.state_dir, last_sync=files.now_iso())
+    return backup
+
+
+class GeneratedSyntaxError(RuntimeError):
+    """Generated text that does not compile: nothing was written."""
+
+
+def _compiles(path: str, text: str, mode: Mode) -> None:
+    # A restored file's undecodable bytes (kept as surrogates) are judged as the
+    # replacement character: the check is for syntax; restore stays byte-exact.
+    source = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{path}:{line}" if line else path
+        cause = f"{where} would not compile ({getattr(exc, 'msg', exc)})"
+        if mode is Mode.RESTORE:
+            raise UserError(
+                f"the backup's {cause}; nothing was written",
+                "restore another backup (schema-sync-hook backup list)",
+            ) from exc
+        raise GeneratedSyntaxError(f"{cause}; nothing was written") from exc
+
+
+def _backup(config: Config, plan: Plan) -> str | None:
+    hand_edited = any(c.state is State.HAND_EDITED for c in plan.to_write)
+    if not (config.settings.backup_enabled or hand_edited or plan.mode is Mode.RESTORE):
+        return None
+    return backups.create_backup(
+        config.backup_dir,
+        config.root,
+        # what a write replaces; writing the same bytes again replaces nothing, and a
+        # needless backup would rotate an older, useful one away
+        [config.path(c.path) for c in plan.to_write if c.old != c.new],
+        plan.backup_reason,
+        config.settings.max_backups,
+    )

@@ -1,0 +1,75 @@
+"""Every call of the real ``git`` program: the work tree, revisions, files at a revision."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from schema_sync_hook.errors import UserError
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except OSError as exc:
+        raise UserError(
+            f"cannot run git: {exc.strerror}", "install git and put it on PATH"
+        ) from exc
+
+
+def _first_line(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "no message"
+
+
+def work_tree(cwd: Path) -> Path:
+    """The root of the git work tree holding ``cwd``."""
+    proc = _git(cwd, "rev-parse", "--show-toplevel")
+    if proc.returncode != 0:
+        raise UserError(
+            f"{cwd} is not inside a git work tree ({_first_line(proc.stderr)})",
+            "run diff --against in a git checkout",
+        )
+    return Path(proc.stdout.decode("utf-8").strip())
+
+
+def toplevel(cwd: Path) -> Path | None:
+    """The root of the git work tree holding ``cwd``; None outside one, or without git."""
+    try:
+        proc = _git(cwd, "rev-parse", "--show-toplevel")
+    except UserError:
+        return None
+    return Path(proc.stdout.decode("utf-8").strip()) if proc.returncode == 0 else None
+
+
+def commit_of(cwd: Path, ref: str) -> str:
+    """The commit ``ref`` names; exit 2 for an unknown revision."""
+    proc = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    if proc.returncode != 0:
+        raise UserError(
+            f"unknown revision {ref!r}",
+            "name a branch, tag or commit (in CI fetch it first, e.g. actions/checkout"
+            " with fetch-depth: 0)",
+        )
+    return proc.stdout.decode("ascii").strip()
+
+
+def merge_base(cwd: Path, ref: str, commit: str) -> str:
+    """The commit the current branch started from: the merge base of ``ref`` and HEAD."""
+    proc = _git(cwd, "merge-base", commit, "HEAD")
+    if proc.returncode != 0:
+        raise UserError(
+            f"no merge base of {ref!r} and HEAD ({_first_line(proc.stderr)})",
+            "fetch the full history (fetch-depth: 0 in CI), or pass --exact to compare"
+            f" with {ref} itself",
+        )
+    return proc.stdout.decode("ascii").strip()
+
+
+def show(top: Path, commit: str, path: Path) -> str | None:
+    """The text of ``path`` (in the work tree ``top``) at ``commit``; None if absent."""
+    relative = path.resolve().relative_to(top.resolve()).as_posix()
+    proc = _git(top, "cat-file", "blob", f"{commit}:{relative}")
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")

@@ -1,0 +1,240 @@
+"""The CI formats of hook mode, ``--check`` and ``diff``: json, github, markdown.
+
+One function per format, each laying out a :class:`~cireport.CiView`. The text
+format is the reports' own (``commands/run.py``, ``BreakingReport.text_lines``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from schema_sync_hook import git
+from schema_sync_hook.console import PROG
+from schema_sync_hook.describe.spec import Location
+from schema_sync_hook.report.ci_view import CiView, FileView, Row
+
+TITLE = "schema-sync"
+MAX_ANNOTATIONS = 10  # GitHub shows at most 10 annotations of a level per step
+
+
+def _relative(path: str | Path, start: Path) -> str:
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
+def render(view: CiView, output_format: str, cwd: Path) -> str:
+    """The whole output of ``output_format`` for ``view``."""
+    if output_format == "json":
+        return render_json(view, cwd) + "\n"
+    if output_format == "github":
+        lines = render_github(view, github_base(cwd))
+        return "".join(line + "\n" for line in lines)
+    if output_format == "markdown":
+        return render_markdown(view, cwd)
+    raise ValueError(output_format)  # pragma: no cover - the CLI offers these only
+
+
+# --- json ---------------------------------------------------------------------------
+
+
+def render_json(view: CiView, cwd: Path) -> str:
+    """One JSON object (SPEC §10); paths relative to ``cwd``."""
+    data: dict[str, Any] = {"status": "drift" if view.drift else "in_sync"}
+    report = view.breaking
+    if report is not None:
+        rev = report.revision
+        data["status"] = "drift" if report.changes else "in_sync"
+        data["against"] = {"ref": rev.ref, "commit": rev.commit, "exact": rev.exact}
+        data["fail_on"] = report.fail_on
+        data["counts"] = {s: report.count(s) for s in ("breaking", "accepted", "compatible")}
+        data["unused_accepts"] = list(report.unused_accepts)
+    data["files"] = [_json_file(f, cwd, view.kind) for f in view.files]
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _json_file(file: FileView, cwd: Path, kind: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "path": _relative(file.path, cwd),
+        "state": file.state,
+        "changes": [_json_change(row, cwd) for row in file.rows],
+        "diff": file.diff,
+    }
+    if kind == "hook":
+        entry["written"] = file.written
+    return entry
+
+
+def _json_change(row: Row, cwd: Path) -> dict[str, Any]:
+    change: dict[str, Any] = {
+        "model": row.model,
+        "change": row.change,
+        "fields": [row.field] if row.field else [],
+        "source": _relative(row.location.file, cwd) if row.location else None,
+        "line": row.location.line if row.location else None,
+    }
+    if row.severity is not None:
+        change.update({"class": row.cls, "severity": row.severity, "detail": row.what})
+    return change
+
+
+# --- github -------------------------------------------------------------------------
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_base(cwd: Path) -> Path:
+    """``$GITHUB_WORKSPACE`` when set, else the git work tree root, else ``cwd``."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return Path(workspace)
+    return git.toplevel(cwd) or cwd
+
+
+@dataclass(frozen=True)
+class _Note:
+    level: str  # "error", "warning", "notice"
+    file: FileView
+    row: Row
+    message: str
+
+
+def render_github(view: CiView, base: Path) -> list[str]:
+    """Workflow commands: capped annotations, then each diff in a group."""
+    notes = [
+        _Note(_level(view, row), file, row, _message(view, file, row, base))
+        for file in view.files
+        for row in file.rows
+    ]
+    lines: list[str] = []
+    for level in ("error", "warning", "notice"):
+        lines += _capped([n for n in notes if n.level == level], level, base)
+    for file in view.files:
+        if file.diff:
+            lines.append(f"::group::{escape_data(f'{PROG}: diff of {_relative(file.path, base)}')}")
+            lines += file.diff.rstrip("\n").split("\n")
+            lines.append("::endgroup::")
+    return lines
+
+
+def _level(view: CiView, row: Row) -> str:
+    if view.kind != "diff":
+        return "error"
+    return {"breaking": "error", "accepted": "warning"}.get(row.severity or "", "notice")
+
+
+def _message(view: CiView, file: FileView, row: Row, base: Path) -> str:
+    path = _relative(file.path, base)
+    if view.kind == "diff":
+        if row.field is None:
+            return f"{row.name}: {row.cls} {row.what} ({row.severity})"
+        return f"{row.name}: {row.what} in {row.cls} ({row.severity})"
+    if row.model is None:
+        what = "edited by hand" if file.state == "hand_edited" else "out of date"
+        return f"{path} is {what} (not caused by a model change); run '{PROG} sync'"
+    if file.written:
+        return f"{row.name} {row.change}: {path} was regenerated; review it and commit it"
+    return f"{row.name} {row.change}: {path} is out of date; run '{PROG} sync' and commit it"
+
+
+def _annotation(level: str, file: str | None, line: int | None, message: str) -> str:
+    props = []
+    if file is not None:
+        props.append(f"file={escape_property(file)}")
+        if line is not None:
+            props.append(f"line={line}")
+    props.append(f"title={TITLE}")
+    return f"::{level} {','.join(props)}::{escape_data(message)}"
+
+
+def _where(note: _Note, base: Path, location: Location | None) -> tuple[str, int | None]:
+    """The annotated file and line: the model source, else the generated file."""
+    if location is None:
+        return _relative(note.file.path, base), None
+    return _relative(location.file, base), location.line
+
+
+def _capped(notes: Sequence[_Note], level: str, base: Path) -> list[str]:
+    if len(notes) <= MAX_ANNOTATIONS:
+        return [_annotation(level, *_where(n, base, n.row.location), n.message) for n in notes]
+    groups: dict[tuple[str | None, Path], list[_Note]] = {}
+    for note in notes:
+        groups.setdefault((note.row.model, note.file.path), []).append(note)
+    if len(groups) > MAX_ANNOTATIONS:
+        message = (
+            f"{len(notes)} changes in {len(groups)} models; the full list is in the diff"
+            f" below (run '{PROG} sync' locally)"
+        )
+        return [_annotation(level, None, None, message)]
+    lines = []
+    for (model, _), members in groups.items():
+        file, line = _where(members[0], base, members[0].row.class_location)
+        names = ", ".join(dict.fromkeys(m.row.field or m.row.change for m in members))
+        message = f"{model or 'generated file'}: {len(members)} changes ({names})"
+        lines.append(_annotation(level, file, line, message))
+    return lines
+
+
+# --- markdown -----------------------------------------------------------------------
+
+
+def _cell(text: str | None) -> str:
+    if not text:
+        return ""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def render_markdown(view: CiView, cwd: Path) -> str:
+    """A short report for a pull-request comment: one table row per change."""
+    lines = [f"### {_heading(view)}", ""]
+    classified = [r for f in view.files for r in (f.rows if view.kind == "diff" else f.table)]
+    unclassified = [
+        (f, r) for f in view.files if view.kind != "diff" and not f.table for r in f.rows
+    ]
+    if classified:
+        lines += ["| change | class | field | what changed |", "|---|---|---|---|"]
+        lines += [
+            f"| {r.severity} | `{_cell(r.cls)}` | {_cell(r.field)} | {_cell(r.what)} |"
+            for r in classified
+        ]
+    if unclassified:
+        lines += ["", "| file | model | field | change |", "|---|---|---|---|"][not classified :]
+        lines += [
+            f"| `{_cell(_relative(f.path, cwd))}` | {_cell(r.model) or '(none)'} |"
+            f" {_cell(r.field)} | {r.change} |"
+            for f, r in unclassified
+        ]
+    if view.breaking is not None and view.breaking.unused_accepts:
+        lines += ["", "Unused `accept_breaking` entries (remove them):"]
+        lines += [f"- `{_cell(entry)}`" for entry in view.breaking.unused_accepts]
+    for file in view.files:
+        if file.diff:
+            fence = _fence(file.diff)
+            lines += ["", f"<details><summary>diff of {_relative(file.path, cwd)}</summary>", ""]
+            lines += [f"{fence}diff", file.diff.rstrip("\n"), fence, "", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def _heading(view: CiView) -> str:
+    report = view.breaking
+    if report is not None:
+        counts = ", ".join(f"{report.count(s)} {s}" for s in ("breaking", "accepted", "compatible"))
+        return f"{PROG}: {counts} against `{_cell(report.revision.ref)}`"
+    if view.drift:
+        return f"{PROG}: generated schemas are out of date (run `{PROG} sync` and commit)"
+    return f"{PROG}: generated schemas are in sync"
