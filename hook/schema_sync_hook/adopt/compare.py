@@ -205,13 +205,36 @@ def _field_differences(
         if key not in ca:
             found.append(Difference(path, f"{key} {cb[key]!r}: {INTENDED['constraint']}", True))
         elif ca.get(key) != cb.get(key):
-            shown = f"{key} {ca[key]!r} becomes {cb[key]!r}" if key in cb else f"{key} dropped"
-            found.append(Difference(path, shown, False))
+            if key not in cb:
+                found.append(Difference(path, f"{key} {ca[key]!r} dropped", False))
+                continue
+            # tighter in the replacement: the model's own constraint (a validator) that
+            # the creator leaves to the database
+            tighter = _tighter(key, ca[key], cb[key])
+            what = f"{key} {ca[key]!r} becomes {cb[key]!r}"
+            found.append(
+                Difference(path, f"{what}: {INTENDED['constraint']}" if tighter else what, tighter)
+            )
     if for_input and a.get("default", ...) != b.get("default", ...):
         found.append(
             Difference(path, f"default {a.get('default')!r} becomes {b.get('default')!r}", False)
         )
     return found
+
+
+LOWER_BOUNDS = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems"})
+UPPER_BOUNDS = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems"})
+
+
+def _tighter(key: str, creator: Any, replacement: Any) -> bool:
+    try:
+        if key in LOWER_BOUNDS:
+            return bool(replacement > creator)
+        if key in UPPER_BOUNDS:
+            return bool(replacement < creator)
+    except TypeError:
+        return False
+    return False
 
 
 def _types(schema: dict[str, Any]) -> list[str]:

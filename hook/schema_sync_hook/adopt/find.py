@@ -345,7 +345,8 @@ class _FileReader:
     def _kept(self, line: int) -> bool:
         here = self.lines[line - 1] if line <= len(self.lines) else ""
         above = self.lines[line - 2] if line >= 2 else ""
-        return bool(KEEP.search(here) or KEEP.search(above.strip() if above else ""))
+        # the line above counts when it is a comment of its own, not another call's
+        return bool(KEEP.search(here) or (above.lstrip().startswith("#") and KEEP.search(above)))
 
     def _model(self, model_node: ast.AST, call: ast.Call) -> str | None:
         """The model's dotted path, when the file says statically which class it is."""

@@ -65,12 +65,19 @@ def rewrite_source(text: str, edits: Sequence[Edit]) -> str:
     adopted_names = {e.call.target for e in edits if e.call.target}
     _type_checking_blocks(tree, lines, drop, removed_statements, adopted_names)
     passes = _emptied_functions(tree, lines, removed_statements)
-    at = _import_line(tree)
     drop -= passes
-    kept = [line for number, line in enumerate(lines, 1) if number not in drop]
-    head = sum(1 for n in range(1, at + 1) if n not in drop)
-    block = _import_text(imports, text)
-    new_lines = [*kept[:head], *block, *kept[head:]]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    inserts: dict[int, list[str]] = {}
+    for module, entries in _grouped(imports).items():
+        at = _import_line(tree, module)
+        inserts.setdefault(at, []).extend(
+            f"from {module} import {entry}{newline}" for entry in entries
+        )
+    new_lines = list(inserts.get(0, []))
+    for number, text_line in enumerate(lines, 1):
+        if number not in drop:
+            new_lines.append(text_line)
+        new_lines += inserts.get(number, [])
     result = "".join(new_lines)
     result = _drop_unused_imports(text, result)
     return _mark_reexports(result, [name for _, _, name in imports])
@@ -145,9 +152,11 @@ def _emptied_functions(
     return kept
 
 
-def _import_line(tree: ast.Module) -> int:
-    """The last line of the file's top block of imports (docstring, ``__future__``)."""
-    last = 0
+def _import_line(tree: ast.Module, module: str) -> int:
+    """Where an import from ``module`` goes: after the import of the top block that an
+    import sorter puts just before it (same top package, smaller name), else after
+    the block (its docstring and ``__future__`` import count as part of it)."""
+    block: list[ast.stmt] = []
     for index, statement in enumerate(tree.body):
         docstring = (
             index == 0
@@ -156,28 +165,33 @@ def _import_line(tree: ast.Module) -> int:
             and isinstance(statement.value.value, str)
         )
         if isinstance(statement, (ast.Import, ast.ImportFrom)) or docstring:
-            last = statement.end_lineno or statement.lineno
+            block.append(statement)
         else:
             break
-    return last
+    if not block:
+        return 0
+    package = module.partition(".")[0]
+    before = [
+        s
+        for s in block
+        if isinstance(s, ast.ImportFrom)
+        and not s.level
+        and (s.module or "").partition(".")[0] == package
+        and (s.module or "") <= module
+    ]
+    chosen = before[-1] if before else block[-1]
+    return chosen.end_lineno or chosen.lineno
 
 
-def _import_text(imports: list[tuple[str, str, str]], original: str) -> list[str]:
-    newline = "\r\n" if "\r\n" in original else "\n"
+def _grouped(imports: list[tuple[str, str, str]]) -> dict[str, list[str]]:
+    """``Class as name`` entries per module, one import each, sorted as isort does
+    (``as`` imports are not combined by default)."""
     by_module: dict[str, list[str]] = {}
     for module, name, alias in imports:
         entry = name if name == alias else f"{name} as {alias}"
         if entry not in by_module.setdefault(module, []):
             by_module[module].append(entry)
-    block = []
-    for module, entries in by_module.items():
-        one = f"from {module} import {', '.join(entries)}"
-        if len(entries) == 1 or len(one) <= 88:
-            block.append(one + newline)
-        else:
-            inner = "".join(f"    {e},{newline}" for e in entries)
-            block.append(f"from {module} import ({newline}{inner}){newline}")
-    return block
+    return {m: sorted(e, key=lambda x: x.lower()) for m, e in by_module.items()}
 
 
 def _used_names(tree: ast.Module) -> dict[str, int]:
