@@ -469,11 +469,27 @@ def test_views_join_the_toml_file_leaving_every_other_byte(tmp_path: Path) -> No
     text = path.read_text()
     assert text.startswith(original.split("[tool.ruff]")[0].rstrip("\n"))
     assert "[tool.ruff]\nline-length = 100\n" in text
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
 
     assert tomllib.loads(text)["tool"]["schema-sync"]["views"]["OrderOut"] == view
     assert not add_views(path, {"OrderOut": view})  # a second time changes nothing
     assert path.read_text() == text
+
+
+def test_without_tomlkit_one_line_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema_sync_hook.errors import UserError
+
+    monkeypatch.setitem(sys.modules, "tomlkit", None)
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.schema-sync]\n")
+    with pytest.raises(UserError, match=r"schema-sync-hook\[adopt\]"):
+        add_views(path, {"V": {"model": "M"}})
+    assert path.read_text() == "[tool.schema-sync]\n"
 
 
 def test_adopt_assume_is_a_setting(tmp_path: Path) -> None:
@@ -499,3 +515,37 @@ def test_the_shape_reader_sees_list_classes(shop: Path) -> None:
         sys.path.remove(str(shop))
         for name in [n for n in sys.modules if n == "shop" or n.startswith("shop.")]:
             del sys.modules[name]
+
+
+EARLY_ROUTER = """
+from tortoise.contrib.pydantic import pydantic_model_creator
+
+from shop.models import Order
+
+OrderFlat = pydantic_model_creator(Order, exclude=("customer", "items"))
+
+
+def flat():
+    Late = pydantic_model_creator(Order, exclude=("customer", "items"))
+    return Late
+"""
+
+
+@pytest.mark.parametrize("assume", ["", 'adopt_assume = "initialised"\n'])
+def test_a_module_level_call_builds_flatter_before_initialisation(
+    tmp_path: Path, run_cli: Callable[..., Result], assume: str
+) -> None:
+    root = write_project(tmp_path / "p", routers=EARLY_ROUTER, extra_config=assume)
+    assert run_cli("sync", "--root", str(root)).code == 0
+    result = adopt(run_cli, root, "--format", "json")
+    found = by_target(result)
+    assert found["OrderFlat"]["replacement"] == "OrderResponse"
+    early = {"field": "customer_id", "what": EARLY, "intended": False}
+    # a call inside a function runs when it is called: after start-up
+    assert early not in found["Late"]["differences"]
+    if assume:
+        assert early not in found["OrderFlat"]["differences"]
+        assert result.code == 0
+    else:
+        assert early in found["OrderFlat"]["differences"]
+        assert result.code == 1
