@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("apply", "gate"),
     ("report",),
     ("pipeline", "fastpath"),
-    ("live",),
+    ("live", "adopt"),
     ("commands", "startup"),
     ("cli",),
     ("entry", "__main__"),

@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _local_commands(commands)
     _diff_command(commands)
+    _adopt_command(commands)
     return parser
 
 
@@ -149,6 +150,31 @@ def _diff_command(commands: Any) -> None:
         help="exit 1 on a breaking change (default), on any change, or never",
     )
     _format(diff, suppress=True)
+
+
+def _adopt_command(commands: Any) -> None:
+    adopt = commands.add_parser(
+        "adopt",
+        help="replace pydantic_model_creator calls with generated classes",
+        description="Find every pydantic_model_creator / pydantic_queryset_creator call,"
+        " build what it builds, and show the generated class or view that replaces it"
+        " with the differences; --write switches the calls adopted with no unexpected"
+        " difference.",
+    )
+    _common(adopt, suppress=True)
+    adopt.add_argument(
+        "--write", action="store_true", help="add the views, sync, and rewrite the call sites"
+    )
+    adopt.add_argument(
+        "--format",
+        dest="adopt_format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json (one array on stdout)",
+    )
+    adopt.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the root)"
+    )
 
 
 def _format(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -257,7 +283,16 @@ def _diff(args: argparse.Namespace, config: Config, console: Console) -> Exit:
     )
 
 
+def _adopt(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    from schema_sync_hook.commands.adopt import adopt_command
+
+    return adopt_command(
+        config, console, args.paths, write=args.write, output_format=args.adopt_format
+    )
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Config, Console], Exit]] = {
+    "adopt": _adopt,
     "sync": _sync,
     "status": _status,
     "backup": _backup,
@@ -270,7 +305,8 @@ def main(argv: Sequence[str] | None = None) -> Exit:
     parser = build_parser()
     args = parser.parse_args(argv)
     # A machine-readable format owns stdout; every message goes to stderr.
-    messages = sys.stderr if args.format != "text" else None
+    shown = getattr(args, "adopt_format", None) or args.format
+    messages = sys.stderr if shown != "text" else None
     console = Console(verbosity=args.verbosity, no_color=args.no_color, out=messages)
     try:
         return dispatch(args, console)

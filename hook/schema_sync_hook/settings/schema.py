@@ -56,6 +56,7 @@ class Settings:
     class_names: tuple[tuple[str, str], ...] = DEFAULT_CLASS_NAMES
     base_class: str = "pydantic.BaseModel"
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    adopt_assume: str = "unknown"  # "initialised": the app initialises Tortoise first (§13)
 
     @property
     def production(self) -> bool:
@@ -350,6 +351,13 @@ def _parse_dotted(value: Any) -> str:
     return text
 
 
+def _parse_adopt_assume(value: Any) -> str:
+    text = _parse_str(value).lower()
+    if text not in {"unknown", "initialised"}:
+        raise ValueError('expected "initialised" or "unknown"')
+    return text
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "models": _parse_list,
     "tortoise_config": _parse_optional_str,
@@ -373,6 +381,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "class_names": _parse_class_names,
     "base_class": _parse_dotted,
     "exclude": _parse_exclude,
+    "adopt_assume": _parse_adopt_assume,
 }
 assert set(PARSERS) == set(KEYS)
 
