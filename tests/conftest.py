@@ -59,6 +59,16 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_tortoise_executors() -> Iterator[None]:
+    """Tortoise caches each table's insert columns by connection and table name, across
+    model classes: two tests' models with a table of the same name must not share it."""
+    yield
+    from tortoise.backends.base import executor
+
+    getattr(executor, "EXECUTOR_CACHE", {}).clear()
+
+
 @dataclass
 class Result:
     code: int
