@@ -200,9 +200,8 @@ def call_statement(
     if fits(hugged, style) or (len(args) == 1 and not _splits(args[0])):
         return [head, hugged, f"{indent})"]
     exploded = [f"{inner}{arg}," for arg in args]
-    if len(args) == 1 or any(
-        _splits(arg[len(inner) :]) and not fits(arg, style) for arg in exploded
-    ):
+    too_long = [arg for arg, line in zip(args, exploded, strict=True) if not fits(line, style)]
+    if len(args) == 1 or any(map(_splits, too_long)):
         return [one_line + SKIP]  # an argument the formatters would split further
     return [head, *exploded, f"{indent})"]
 
