@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from schema_sync_hook.describe.spec import Default, FieldSpec, ModelSpec, TypeRef
 from schema_sync_hook.plan.changes import is_intact
 from schema_sync_hook.render.files import GeneratedFile, render_file
-from schema_sync_hook.render.options import RenderOptions
+from schema_sync_hook.render.options import RenderOptions, Style
 
 INT32 = (("ge", -2147483648), ("le", 2147483647))
 ITEM = ModelSpec(
@@ -148,7 +148,8 @@ def test_same_description_same_bytes() -> None:
 
 
 def test_line_length_splits_lines_as_ruff_does() -> None:
-    wide = render_file("api/out.py", [ITEM], ["shop.models"], RenderOptions(line_length=100))
+    options = RenderOptions(style=Style(line_length=100))
+    wide = render_file("api/out.py", [ITEM], ["shop.models"], options)
     ruff = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--isolated", "--line-length", "100", "-"],
         input=wide.content,

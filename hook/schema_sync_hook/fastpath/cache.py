@@ -113,7 +113,7 @@ def _context(config: Config) -> dict[str, Any]:
         "python": sys.version_info[:2],
         "root": str(config.root),
         "settings": repr(config.settings),
-        "line_length": config.line_length,
+        "style": repr(config.style),  # the formatter settings the file is laid out for
         "env": sorted(env.items()),
         "config_files": [str(p) for p in config.files_read],
         "pattern_inputs": _pattern_inputs(config),  # a new requirements-x.txt counts

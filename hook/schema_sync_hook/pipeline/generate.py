@@ -27,7 +27,7 @@ def _generate(config: Config) -> tuple[ProjectSpec, list[GeneratedFile]]:
     settings = config.settings
     module, _, name = settings.base_class.rpartition(".")
     options = RenderOptions(
-        line_length=config.line_length,
+        style=config.style,
         sensitive_fields=settings.sensitive_fields,
         variants=settings.variants,
         class_names=settings.class_names,

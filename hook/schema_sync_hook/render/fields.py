@@ -23,7 +23,6 @@ _NONE_REF, _ELLIPSIS_REF = TypeRef("builtins", "None"), TypeRef("builtins", "...
 _FIELD = TypeRef("pydantic", "Field")
 _ANY = TypeRef("typing", "Any")
 _DECIMAL = TypeRef("decimal", "Decimal")
-_INDENT = "    "
 # Public attributes of pydantic 2's BaseModel (fixed here so the output does not
 # depend on the installed pydantic); a field of one of these names gets an alias.
 BASEMODEL_ATTRIBUTES = frozenset(
@@ -134,17 +133,21 @@ def field_lines(
     if spec.description:
         args.append(f"description={pysource.string(spec.description)}")
     comments = [
-        f"{_INDENT}# {pysource.comment(note)}" for note in spec.notes if variant != "Response"
+        f"{options.indent}# {pysource.comment(note)}"
+        for note in spec.notes
+        if variant != "Response"
     ]
     if args == ["default=None"]:
-        return [*comments, f"{_INDENT}{attribute}: {annotation} = None"]
+        line = f"{options.indent}{attribute}: {annotation} = None"
+        return [*comments, *pysource.statement(line, options.style)]
     if not args:
-        return [*comments, f"{_INDENT}{attribute}: {annotation}"]
+        line = f"{options.indent}{attribute}: {annotation}"
+        return [*comments, *pysource.statement(line, options.style)]
     target = f"{attribute}: {annotation}"
     field_name = imports.use(_FIELD)
     return [
         *comments,
-        *pysource.call_statement(_INDENT, target, field_name, args, options.line_length),
+        *pysource.call_statement(options.indent, target, field_name, args, options.style),
     ]
 
 
@@ -225,11 +228,11 @@ def simple_field(
     if description:
         args.append(f"description={pysource.string(description)}")
     if not args:
-        return [f"{_INDENT}{target}"]
+        return pysource.statement(f"{options.indent}{target}", options.style)
     if args == ["default=None"]:
-        return [f"{_INDENT}{target} = None"]
+        return pysource.statement(f"{options.indent}{target} = None", options.style)
     field_name = imports.use(_FIELD)
-    return pysource.call_statement(_INDENT, target, field_name, args, options.line_length)
+    return pysource.call_statement(options.indent, target, field_name, args, options.style)
 
 
 def type_expr(expr: TypeExpr, imports: Imports) -> str:

@@ -24,7 +24,7 @@ from schema_sync_hook.describe.spec import (
     TypeRef,
 )
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.render import not_null_source, pysource, reader_source
+from schema_sync_hook.render import layout, not_null_source, pysource, reader_source
 from schema_sync_hook.render.fields import (
     attribute_names,
     field_lines,
@@ -44,7 +44,6 @@ HASH_PREFIX = "# schema-sync-hook: sha256="
 _CLASSVAR = TypeRef("typing", "ClassVar")
 _TYPE_CHECKING = TypeRef("typing", "TYPE_CHECKING")
 _ANY = TypeRef("typing", "Any")
-_INDENT = "    "
 
 
 @dataclass(frozen=True)
@@ -125,14 +124,14 @@ def render_file(
         for model in models:
             imports.owner = late.owner = model.name
             details.append(_render_detail(model, config_dict, imports, where, options))
-    late_imports = late_import_lines(late, options.line_length)
+    late_imports = late_import_lines(late, options.style)
     checking = imports.use(_TYPE_CHECKING) if late_imports else ""
     helpers = not_null_source.lines(imports.use) if imports.not_null_used else []
     if reads:
         helpers += [""] * bool(helpers) * 2 + reader_source.reader_lines(imports.use, base)
     body = template().render(
-        imports=imports.lines(options.line_length),
-        helpers=helpers,
+        imports=imports.lines(options.style),
+        helpers=layout.helpers(helpers, options.style) if helpers else [],
         classes=classes,
         late_imports=late_imports,
         type_checking=checking,
@@ -140,7 +139,7 @@ def render_file(
     )
     return GeneratedFile(
         path=path,
-        content=with_header(body, modules),
+        content=with_header(layout.requote(body, options.style), modules),
         models=tuple(m.name for m in models),
         modules=tuple(modules),
         classes=tuple(
@@ -228,8 +227,8 @@ def _render_class(
         "Update": f"Schema for updating a {words}; send only the fields to change.",
         "Response": f"Schema for {words} response.",
     }[variant]
-    lines = [f"class {options.class_name(model.name, variant)}({base}):"]
-    lines += pysource.docstring(summary, model.doc, _INDENT)
+    lines = pysource.class_header(options.class_name(model.name, variant), base, options.style)
+    lines += pysource.docstring(summary, model.doc, options.indent)
     fields = _fields_for(model, variant, options)
     computed = _computed_for(model, options) if variant == "Response" else []
     attributes = attribute_names([f.name for f in model.fields] + [c.name for c in computed])
@@ -248,7 +247,7 @@ def _render_class(
     if config:
         lines += [""]
         lines += pysource.call_statement(
-            _INDENT, "model_config", config_dict, config, options.line_length
+            options.indent, "model_config", config_dict, config, options.style
         )
     if fields or computed:
         lines.append("")
@@ -306,17 +305,24 @@ def _render_detail(
     options: RenderOptions,
 ) -> _Class:
     detail = options.class_name(model.name, "Detail")
-    lines = [f"class {detail}({options.class_name(model.name, 'Response')}):"]
+    response = options.class_name(model.name, "Response")
+    lines = pysource.class_header(detail, response, options.style)
     summary = f"Schema for {_words(model.name)} response with its relations."
-    lines += pysource.docstring(summary, model.doc, _INDENT)
+    lines += pysource.docstring(summary, model.doc, options.indent)
     relations = _relations_for(model, options)
     attributes = attribute_names([r.name for r in relations])
     classvar = imports.use(_CLASSVAR)
     target = f"prefetch: {classvar}[tuple[str, ...]]"
     prefetch = [pysource.string(r.name) for r in relations]
-    lines += ["", *pysource.tuple_statement(_INDENT, target, prefetch, options.line_length)]
+    lines += ["", *pysource.tuple_statement(options.indent, target, prefetch, options.style)]
     if any(attributes[r.name] != r.name for r in relations):
-        lines += ["", f"{_INDENT}model_config = {config_dict}(populate_by_name=True)"]
+        config = ["populate_by_name=True"]
+        lines += [
+            "",
+            *pysource.call_statement(
+                options.indent, "model_config", config_dict, config, options.style
+            ),
+        ]
     if relations:
         lines.append("")
     for relation in relations:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from schema_sync_hook.describe.spec import TypeRef
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.render import pysource
-
-_INDENT = "    "
+from schema_sync_hook.settings.formatter import Style
 
 
 def code_name(name: str, owner: str, what: str) -> str:
@@ -94,7 +93,7 @@ class Imports:
             name += "_"
         return name
 
-    def lines(self, line_length: int) -> list[list[str]]:
+    def lines(self, style: Style) -> list[list[str]]:
         """Import statements in three groups, laid out as isort (ruff's ``I``) does."""
         groups: dict[int, dict[str, list[tuple[str, str]]]] = {0: {}, 1: {}, 2: {}}
         for ref, alias in self.chosen.items():
@@ -113,10 +112,11 @@ class Imports:
                 statements.sort(key=lambda names: _member_key(names[0].split(" ")[0]))
                 for names in statements:
                     line = f"from {module} import {', '.join(names)}"
-                    if pysource.width(line) <= line_length:
+                    if pysource.fits(line, style):
                         lines.append(line)
                     else:
-                        lines += [f"from {module} import (", *(f"    {n}," for n in names), ")"]
+                        inner = (f"{style.indent}{n}," for n in names)
+                        lines += [f"from {module} import (", *inner, ")"]
             if lines:
                 result.append(lines)
         return result
@@ -132,15 +132,16 @@ def _member_key(name: str) -> tuple[int, list[object]]:
     return kind, _natural(name)
 
 
-def late_import_lines(late: Imports, line_length: int) -> list[str]:
+def late_import_lines(late: Imports, style: Style) -> list[str]:
     """Imports of other apps' Responses (indented, for an ``if`` block)."""
     lines = []
     for ref, alias in sorted(late.chosen.items(), key=lambda item: (item[0].module, item[1])):
         member = ref.qualname if alias == ref.qualname else f"{ref.qualname} as {alias}"
-        line = f"{_INDENT}from {ref.module} import {member}"
-        if pysource.width(line) <= line_length:
+        indent = style.indent
+        line = f"{indent}from {ref.module} import {member}"
+        if pysource.fits(line, style):
             lines.append(line)
         else:
-            lines += [f"{_INDENT}from {ref.module} import (", f"{_INDENT * 2}{member},"]
-            lines.append(f"{_INDENT})")
+            lines += [f"{indent}from {ref.module} import (", f"{indent * 2}{member},"]
+            lines.append(f"{indent})")
     return lines

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schema_sync_hook.describe.spec import TypeRef
+from schema_sync_hook.settings.formatter import Style
 from schema_sync_hook.settings.variants import DEFAULT_CLASS_NAMES, KEYS, TITLES
 
 VARIANTS = TITLES
@@ -15,7 +16,8 @@ _PYDANTIC = TypeRef("pydantic", "BaseModel"), TypeRef("pydantic", "ConfigDict")
 
 @dataclass(frozen=True)
 class RenderOptions:
-    line_length: int = 88
+    # the project's formatter settings: line length, indentation, quotes
+    style: Style = field(default_factory=Style)
     sensitive_fields: tuple[str, ...] = ("*password*", "*secret*")
     variants: tuple[str, ...] = VARIANT_KEYS
     class_names: tuple[tuple[str, str], ...] = DEFAULT_CLASS_NAMES
@@ -24,6 +26,15 @@ class RenderOptions:
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # generated file path -> the module it imports as (None: not importable)
     modules: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def line_length(self) -> int:
+        return self.style.line_length
+
+    @property
+    def indent(self) -> str:
+        """One level of indentation."""
+        return self.style.indent
 
     def emitted(self, variant: str) -> bool:
         """Whether ``variant`` classes are written (a Detail needs its Response)."""

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 
+from schema_sync_hook.settings.formatter import Style
+
 _SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -98,17 +100,20 @@ def comment(text: str) -> str:
     return _body(str.__str__(text), "")
 
 
-def string(text: str) -> str:
-    """A str literal: double quotes unless single quotes need fewer escapes."""
+def string(text: str, prefer: str = '"') -> str:
+    """A str literal: double quotes (or ``prefer``) unless the other quote needs fewer
+    escapes."""
     text = str.__str__(text)  # the characters themselves, never a subclass's own methods
     double = _body(text, '"')
     single = _body(text, "'")
+    if prefer == "'":
+        return f'"{double}"' if double.count("\\") < single.count("\\") else f"'{single}'"
     if single.count("\\") < double.count("\\"):
         return f"'{single}'"
     return f'"{double}"'
 
 
-def byte_string(data: bytes) -> str:
+def byte_string(data: bytes, prefer: str = '"') -> str:
     data = bytes(memoryview(data))  # the bytes themselves, never a subclass's own methods
 
     def body(quote: int) -> str:
@@ -126,6 +131,8 @@ def byte_string(data: bytes) -> str:
         return "".join(out)
 
     double, single = body(ord('"')), body(ord("'"))
+    if prefer == "'":
+        return f'b"{double}"' if double.count("\\") < single.count("\\") else f"b'{single}'"
     if single.count("\\") < double.count("\\"):
         return f"b'{single}'"
     return f'b"{double}"'
@@ -151,36 +158,80 @@ def decimal_call(value: Decimal, name: str) -> str:
     return f'{name}("{text}")'
 
 
-def width(text: str) -> int:
-    """Columns a line takes, as black and ruff count them (wide characters are 2)."""
+def width(text: str, tab: int = 4) -> int:
+    """Columns a line takes, as black and ruff count them (wide characters are 2, a tab
+    ``tab``: only indentation holds one, every other is escaped)."""
+    tabs = text.count("\t") * (tab - 1)
     if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+        return len(text) + tabs
+    return tabs + sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def fits(line: str, style: Style) -> bool:
+    """Whether ``line`` fits the line length, its tabs counted as ruff counts them."""
+    return width(line, style.indent_width) <= style.line_length
+
+
+# Marks a statement black and ruff leave as it is. The generated file splits a statement
+# as they do where its head (``name: Annotation = Field(``) fits the line; beyond, they
+# split the annotation, each its own way (black and ruff differ there), so the
+# statement stays on one line and both leave it so.
+SKIP = "  # fmt: skip"
+
+
+def statement(line: str, style: Style) -> list[str]:
+    """A statement that no split can shorten as both formatters would: as it is, or
+    kept from them when it is too long."""
+    return [line] if fits(line, style) else [line + SKIP]
 
 
 def call_statement(
-    indent: str, target: str, func: str, args: Sequence[str], line_length: int
+    indent: str, target: str, func: str, args: Sequence[str], style: Style
 ) -> list[str]:
     """``target = func(args)`` split across lines exactly as black and ruff would."""
     one_line = f"{indent}{target} = {func}({', '.join(args)})"
-    if width(one_line) <= line_length or not args:
+    if fits(one_line, style) or not args:
         return [one_line]
     head = f"{indent}{target} = {func}("
-    inner = indent + "    "
+    if not fits(head, style):
+        return [one_line + SKIP]
+    inner = indent + style.indent
     hugged = inner + ", ".join(args)
-    if width(hugged) <= line_length or len(args) == 1:
+    if fits(hugged, style) or (len(args) == 1 and not _splits(args[0])):
         return [head, hugged, f"{indent})"]
-    return [head, *(f"{inner}{arg}," for arg in args), f"{indent})"]
+    exploded = [f"{inner}{arg}," for arg in args]
+    too_long = [arg for arg, line in zip(args, exploded, strict=True) if not fits(line, style)]
+    if len(args) == 1 or any(map(_splits, too_long)):
+        return [one_line + SKIP]  # an argument the formatters would split further
+    return [head, *exploded, f"{indent})"]
 
 
-def tuple_statement(indent: str, target: str, items: Sequence[str], line_length: int) -> list[str]:
+def _splits(arg: str) -> bool:
+    """Whether a ``key=value`` argument holds a call a formatter can split
+    (``Decimal("1.5")``, ``Color("x")``; never a lone string)."""
+    value = arg.partition("=")[2]
+    return "(" in value and not value.startswith(('"', "'", 'b"', "b'"))
+
+
+def class_header(name: str, base: str, style: Style) -> list[str]:
+    """``class name(base):``, its base on a line of its own when it does not fit."""
+    line = f"class {name}({base}):"
+    if fits(line, style):
+        return [line]
+    return [f"class {name}(", f"{style.indent}{base}", "):"]
+
+
+def tuple_statement(indent: str, target: str, items: Sequence[str], style: Style) -> list[str]:
     """``target = (items)`` as black and ruff write a tuple: one line, else one item
     per line with a trailing comma."""
     inner = ", ".join(items) + ("," if len(items) == 1 else "")
     one_line = f"{indent}{target} = ({inner})"
-    if width(one_line) <= line_length or not items:
+    if fits(one_line, style):
         return [one_line]
-    return [f"{indent}{target} = (", *(f"{indent}    {item}," for item in items), f"{indent})"]
+    if not items or not fits(f"{indent}{target} = (", style):
+        return [one_line + SKIP]
+    inner = indent + style.indent
+    return [f"{indent}{target} = (", *(f"{inner}{item}," for item in items), f"{indent})"]
 
 
 def _doc_line(line: str) -> str:

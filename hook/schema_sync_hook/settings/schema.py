@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from schema_sync_hook.errors import UserError
+from schema_sync_hook.settings.formatter import Style
 from schema_sync_hook.settings.variants import DEFAULT_CLASS_NAMES
 from schema_sync_hook.settings.variants import KEYS as VARIANTS
 
@@ -29,7 +30,6 @@ CONFIG_FILES = ("pyproject.toml", "setup.cfg", ".env", "ruff.toml", ".ruff.toml"
 CONFIG_SUFFIXES = (".toml", ".cfg")  # what a ``--config FILE`` can be
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock", "requirements*.txt")
 STATE_DIR = ".schema_sync"
-DEFAULT_LINE_LENGTH = 88
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,13 @@ class Config:
     settings: Settings
     origins: Mapping[str, str]
     files_read: tuple[Path, ...] = ()
-    line_length: int = DEFAULT_LINE_LENGTH
+    style: Style = dataclasses.field(default_factory=Style)  # the formatter settings
 
     config_file: Path | None = None  # the --config file, when one was given
+
+    @property
+    def line_length(self) -> int:
+        return self.style.line_length
 
     def path(self, relative: str) -> Path:
         return self.root / relative

@@ -3,7 +3,7 @@
 Highest first: environment ``SCHEMA_SYNC_<KEY>``, ``.env`` at the root,
 ``[tool.schema-sync]`` in pyproject.toml (or the ``--config`` file), ``[schema-sync]``
 in setup.cfg, defaults. Unknown keys and bad values raise :class:`ConfigError`
-naming the source. Also finds the project root and the formatter's line length.
+naming the source. Also finds the project root and the formatter's settings.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from schema_sync_hook.errors import ConfigError, UserError
+from schema_sync_hook.settings.formatter import Style, read_style
 from schema_sync_hook.settings.schema import (
-    DEFAULT_LINE_LENGTH,
     ENV_PREFIX,
     KEYS,
     PARSERS,
@@ -142,19 +142,24 @@ def _from_prefixed(values: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def _line_length(root: Path, pyproject: dict[str, Any] | None) -> int:
-    candidates: list[Any] = []
-    for name in ("ruff.toml", ".ruff.toml"):
-        path = root / name
-        if path.is_file():
-            candidates.append(_read_toml(path).get("line-length"))
-    for formatter in ("ruff", "black"):
-        section = _table(pyproject or {}, "pyproject.toml", "tool", formatter)
-        candidates.append(section.get("line-length"))
-    for value in candidates:
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-    return DEFAULT_LINE_LENGTH
+def _style(root: Path, pyproject: dict[str, Any] | None) -> Style:
+    """The formatter settings: ruff's first configuration file, else ``[tool.ruff]``;
+    and ``[tool.black]`` (see :mod:`~schema_sync_hook.settings.formatter`)."""
+    data = pyproject or {}
+    black = (_table(data, "pyproject.toml", "tool", "black"), "pyproject.toml [tool.black]")
+    for name in (".ruff.toml", "ruff.toml"):  # ruff reads the first it finds
+        if (root / name).is_file():
+            ruff_file = _read_toml(root / name)
+            ruff_format = (_table(ruff_file, name, "format"), f"{name} [format]")
+            return read_style((ruff_file, name), ruff_format, black)
+    return read_style(
+        (_table(data, "pyproject.toml", "tool", "ruff"), "pyproject.toml [tool.ruff]"),
+        (
+            _table(data, "pyproject.toml", "tool", "ruff", "format"),
+            "pyproject.toml [tool.ruff.format]",
+        ),
+        black,
+    )
 
 
 def load_config(
@@ -194,7 +199,7 @@ def load_config(
         origins=origins,
         files_read=tuple(sources.files_read),
         config_file=None if config_file is None else config_file.resolve(),
-        line_length=_line_length(root, sources.pyproject),
+        style=_style(root, sources.pyproject),
     )
 
 
@@ -202,7 +207,7 @@ def load_config(
 class _Sources:
     layers: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
     files_read: list[Path] = field(default_factory=list)
-    pyproject: dict[str, Any] | None = None  # for the formatter's line length
+    pyproject: dict[str, Any] | None = None  # for the formatter's settings
 
 
 def _read_config_file(config_file: Path, sources: _Sources) -> None:
