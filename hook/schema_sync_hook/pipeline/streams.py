@@ -62,7 +62,8 @@ def machine_output(escape_commands: bool = False, keep: bool = False) -> Iterato
     try:
         yield document
     finally:
-        document.flush()
+        with contextlib.suppress(OSError):  # a reader that went away: reported already
+            document.flush()
         sys.stdout = real_stdout
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
@@ -74,7 +75,8 @@ def machine_output(escape_commands: bool = False, keep: bool = False) -> Iterato
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     filter_process.wait(timeout=10)
         if document is not real_stdout:
-            document.close()
+            with contextlib.suppress(OSError):
+                document.close()
         for fd in saved:
             os.close(fd)
 
