@@ -175,3 +175,10 @@ def test_text_format_is_untouched(loud: Project) -> None:
     assert result.returncode == 1
     assert "hello from print" in result.stdout
     assert not (loud.root / "api" / "schemas_generated.py").exists()
+
+
+def test_status_json_is_the_only_stdout(loud: Project) -> None:
+    result = console_script(loud, "status", "--json", loud=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["stubbed_modules"] == []
+    assert "from atexit on fd 1" in result.stderr and "hello from print" in result.stderr

@@ -278,9 +278,9 @@ def main(argv: Sequence[str] | None = None, *, keep_redirect: bool = False) -> E
         if exc.code == Exit.USER and chosen not in (None, "text"):
             _write_error(Console(document=sys.stdout), chosen, "invalid arguments (see stderr)")
         raise
-    if args.format == "text":
+    if args.format == "text" and not (args.command == "status" and args.json):
         return _run(args, Console(verbosity=args.verbosity, no_color=args.no_color))
-    # A machine-readable format owns stdout: every message, and whatever the models
+    # A machine-readable document owns stdout: every message, and whatever the models
     # print, goes to stderr.
     from schema_sync_hook.pipeline.streams import machine_output
 
