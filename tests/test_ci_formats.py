@@ -386,14 +386,17 @@ def test_json_names_an_aliased_field_by_its_wire_name(synced: Project) -> None:
 
 
 def test_format_is_refused_where_it_does_not_apply(synced: Project) -> None:
-    for args in (
-        ("--format", "markdown"),
-        ("--format", "json", "sync"),
-        ("--format", "json", "--watch"),
-    ):
+    """Refused (exit 2), and still in the format asked for: a reader of stdout gets
+    the format's error document."""
+    result = synced.run("--format", "markdown")
+    assert result.code == 2
+    assert result.out.startswith("### schema-sync-hook: error (exit 2)\n\n--format markdown")
+    for args in (("--format", "json", "sync"), ("--format", "json", "--watch")):
         result = synced.run(*args)
         assert result.code == 2, args
-        assert result.out == ""
+        data = parsed(result.out)
+        assert data["status"] == "error" and data["exit_code"] == 2
+        assert data["error"] in result.err and data["files"] == []
 
 
 def test_exit_codes_do_not_change_with_the_format(synced: Project) -> None:

@@ -301,17 +301,40 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Config, Console], Exit]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> Exit:
+def main(argv: Sequence[str] | None = None, *, keep_redirect: bool = False) -> Exit:
+    """Run the command line. ``keep_redirect``: a machine-readable format's stdout stays
+    led to stderr until the process ends (the console script: the models' ``atexit``
+    handlers run after the document)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    # A machine-readable format owns stdout; every message goes to stderr.
-    shown = getattr(args, "adopt_format", None) or args.format
-    messages = sys.stderr if shown != "text" else None
-    console = Console(verbosity=args.verbosity, no_color=args.no_color, out=messages)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage and error to stderr
+        chosen = _format_in(sys.argv[1:] if argv is None else argv)
+        if exc.code == Exit.USER and chosen not in (None, "text"):
+            _write_error(Console(document=sys.stdout), chosen, "invalid arguments (see stderr)")
+        raise
+    machine = (
+        args.format != "text"
+        or (args.command == "status" and args.json)
+        or getattr(args, "adopt_format", "text") != "text"
+    )
+    if not machine:
+        return _run(args, Console(verbosity=args.verbosity, no_color=args.no_color))
+    # A machine-readable document owns stdout: every message, and whatever the models
+    # print, goes to stderr.
+    from schema_sync_hook.pipeline.streams import machine_output
+
+    with machine_output(escape_commands=args.format == "github", keep=keep_redirect) as doc:
+        console = Console(args.verbosity, args.no_color, out=sys.stderr, document=doc)
+        return _run(args, console)
+
+
+def _run(args: argparse.Namespace, console: Console) -> Exit:
     try:
         return dispatch(args, console)
     except UserError as exc:
         console.error(str(exc))
+        _write_error(console, args.format, str(exc))
         if args.verbosity > 0:
             import traceback
 
@@ -319,10 +342,12 @@ def main(argv: Sequence[str] | None = None) -> Exit:
         return Exit.USER
     except KeyboardInterrupt:
         console.error("interrupted; nothing was left half-written")
+        _write_error(console, args.format, "interrupted", Exit.INTERRUPTED)
         return Exit.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, as a shell pipeline expects.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if args.format == "text":
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return Exit.BROKEN_PIPE
     except Exception as exc:  # the one place that turns a bug into exit 3
         import traceback
@@ -330,8 +355,31 @@ def main(argv: Sequence[str] | None = None) -> Exit:
         console.error(f"internal error: {type(exc).__name__}: {exc}")
         traceback.print_exc(file=sys.stderr)
         console.error("this is a bug in schema-sync-hook; please report it with the output above")
+        _write_error(console, args.format, f"internal error: {type(exc).__name__}: {exc}", 3)
         return Exit.INTERNAL
 
 
+def _write_error(console: Console, output_format: str, message: str, code: int = 2) -> None:
+    """The format's own error document, unless the run already wrote its document."""
+    if output_format == "text" or console.emitted:
+        return
+    from schema_sync_hook.report.ci_errors import render_error
+
+    console.emit(render_error(output_format, message, code))
+
+
+def _format_in(argv: Sequence[str]) -> str | None:
+    """The ``--format`` asked for in ``argv`` (for an error before parsing succeeded)."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--format="):
+            value = arg.partition("=")[2]
+        elif arg == "--format" and index + 1 < len(argv):
+            value = argv[index + 1]
+        else:
+            continue
+        return value if value in FORMATS else None
+    return None
+
+
 def entry() -> None:
-    raise SystemExit(main())
+    raise SystemExit(main(keep_redirect=True))

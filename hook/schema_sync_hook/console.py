@@ -27,10 +27,13 @@ class Console:
         no_color: bool = False,
         out: TextIO | None = None,
         err: TextIO | None = None,
+        document: TextIO | None = None,
     ) -> None:
         self.verbosity = verbosity
         self.out = out or sys.stdout
         self.err = err or sys.stderr
+        self.document = document or sys.stdout  # where a machine-readable document goes
+        self.emitted = False
         self.color_out = use_color(self.out, no_color)
         self.color_err = use_color(self.err, no_color)
 
@@ -42,6 +45,12 @@ class Console:
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
+
+    def emit(self, text: str) -> None:
+        """The machine-readable document of ``--format`` (written whole, once)."""
+        self.emitted = True
+        self.document.write(text)
+        self.document.flush()
 
     def info(self, text: str) -> None:
         """A message shown unless -q."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,8 +26,7 @@ def adopt_command(
         console.error(f"{path} does not parse ({message}): skipped, nothing in it rewritten")
     written = write_rows(config, made) if write else None
     if output_format == "json":
-        sys.stdout.write(output.as_json(made.rows))
-        sys.stdout.flush()
+        console.emit(output.as_json(made.rows))
     else:
         output.print_table(console, made.rows, written)
     return Exit(made.exit_code)

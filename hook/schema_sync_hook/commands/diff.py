@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from schema_sync_hook.console import Console
@@ -34,6 +33,5 @@ def diff_command(
         from schema_sync_hook.report.ci_view import from_breaking
 
         view = from_breaking(report, project, config)
-        sys.stdout.write(render(view, output_format, Path.cwd()))
-        sys.stdout.flush()
+        console.emit(render(view, output_format, Path.cwd()))
     return report.exit_code

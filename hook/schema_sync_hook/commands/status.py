@@ -87,7 +87,7 @@ def status_command(config: Config, console: Console, as_json: bool) -> Exit:
     else:
         info = collect(config)
     if as_json:
-        console.print(json.dumps(info, indent=2, sort_keys=True))
+        console.emit(json.dumps(info, indent=2, sort_keys=True) + "\n")
     else:
         rows = [
             ("Last Sync", info["last_sync"] or "never"),

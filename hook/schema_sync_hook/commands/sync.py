@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from schema_sync_hook.apply.lock import waiting_message
@@ -47,8 +46,7 @@ def run_command(
         from schema_sync_hook.report.ci_formats import render
         from schema_sync_hook.report.ci_view import from_sync
 
-        sys.stdout.write(render(from_sync(report, project, config), output_format, Path.cwd()))
-        sys.stdout.flush()
+        console.emit(render(from_sync(report, project, config), output_format, Path.cwd()))
     if stores:
         cache.store_run(config, project, report, since)
     return report.exit_code

@@ -28,6 +28,7 @@ from tortoise.validators import (
     RegexValidator,
 )
 
+from schema_sync_hook.describe.reach import described, refuse_texts
 from schema_sync_hook.describe.refs import importable, type_ref
 from schema_sync_hook.describe.relations import describe_computed, describe_relations
 from schema_sync_hook.describe.sourcelines import locate
@@ -59,9 +60,16 @@ _LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
 
 
 def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:
+    spec = described(model.__name__, None, _describe_model, model, overrides)
+    refuse_texts(spec)
+    return spec
+
+
+def _describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:
     meta = model._meta
     pydantic_meta = getattr(model, "PydanticMeta", None)
-    _refuse_placeholder(model, "PydanticMeta", dict(vars(pydantic_meta or object)))
+    where = f"{model.__name__}.PydanticMeta"
+    missing.refuse_placeholder(where, dict(vars(pydantic_meta or object)))
     include = tuple(getattr(pydantic_meta, "include", ()) or ())
     exclude = tuple(getattr(pydantic_meta, "exclude", ()) or ())
     relations = {*meta.fk_fields, *meta.o2o_fields}
@@ -82,8 +90,8 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
         raw = getattr(field, "source_field", None) if name in relations else None
         if not (visible(name) or (raw is not None and visible(raw))):
             continue
-        _refuse_placeholder(model, name, field)
-        spec = _describe_field(model, name, field, overrides)
+        where = f"{model.__name__}.{name}"
+        spec = described(where, field, _describe_field, model, name, field, overrides)
         specs.append(dataclasses.replace(spec, location=lines.get(name)))
     return ModelSpec(
         name=model.__name__,
@@ -102,11 +110,6 @@ def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpe
             for c in describe_computed(model, pydantic_meta)
         ),
     )
-
-
-def _refuse_placeholder(model: type[Model], name: str, value: Any) -> None:
-    """A value standing for a missing module must not reach the schema."""
-    missing.refuse_placeholder(f"{model.__name__}.{name}", value)
 
 
 # PydanticMeta.model_config keys carried to the generated classes (``title`` is not:

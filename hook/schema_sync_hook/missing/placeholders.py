@@ -3,10 +3,21 @@
 A :class:`Missing` stands for such a name; a class derived from one gets
 :class:`StubBase` as its base. Every use that could change the output raises
 :class:`PlaceholderUsed`, which the active sessions (``missing.Session``) record.
+
+A use is judged by where it happens, not by the operation: ``typing`` hashes,
+compares and prints the types it is given (``Optional[X]`` compares ``X`` with
+``None``, ``Union`` dedups its arguments, every subscription is cached), so there
+a placeholder behaves as a plain object (identity hash and equality, a
+``<missing X>`` text); whatever typing builds from it still holds the placeholder
+(:func:`find_placeholder` sees it in the arguments) and every such text is
+recorded (:func:`find_placeholder` finds it inside any string). Anywhere else (the
+project's code: ``LENGTHS.get(settings.size, 100)``, ``f"{settings.x!r}"``), the
+result would be a plain value computed from the placeholder, so the use refuses.
 """
 
 from __future__ import annotations
 
+import sys
 import typing
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -34,6 +45,17 @@ ACTIVE: list[_Recorder] = []  # the sessions importing now
 EVER_MADE = [False]  # whether this process has made a placeholder (else none can be found)
 
 
+# Where hashing, comparing and printing a placeholder is the machinery of annotations
+# at work (first part of the calling function's module name).
+_TYPING = frozenset(
+    {"typing", "typing_extensions", "annotationlib", "functools", "abc", "_py_abc"}
+    | {"_collections_abc", "collections.abc"}  # collections.abc.Callable[[X], Y]
+)
+# Where printing one is only ever shown (a log line, a warning, a traceback).
+_PRINTING = _TYPING | {"reprlib", "pprint", "traceback", "logging", "warnings"}
+TEXTS: dict[str, tuple[str, str]] = {}  # every "<missing X>" text given out -> X, module
+
+
 def _fail(what: str, module: str, use: str) -> Any:
     error = PlaceholderUsed(what, module, use)
     for session in ACTIVE:
@@ -41,11 +63,52 @@ def _fail(what: str, module: str, use: str) -> Any:
     raise error
 
 
+def _label(obj: Any) -> tuple[str, str]:
+    """What a placeholder, or an instance of a class derived from one, stands for."""
+    if isinstance(obj, Missing):
+        return obj._ssh_what, obj._ssh_module
+    if isinstance(obj, type):  # a class derived from a placeholder: the base it stands for
+        return obj._ssh_what, obj._ssh_module  # type: ignore[attr-defined]
+    kind = type(obj)
+    return f"{kind.__qualname__}()", kind._ssh_module
+
+
 def _use(text: str) -> Callable[..., Any]:
-    def refuse(self: Missing, *args: Any) -> Any:
-        return _fail(self._ssh_what, self._ssh_module, text)
+    def refuse(self: Any, *args: Any) -> Any:
+        return _fail(*_label(self), text)
 
     return refuse
+
+
+def _called_from(modules: frozenset[str]) -> bool:
+    """Whether the code using the placeholder (two frames up) belongs to ``modules``."""
+    frame = sys._getframe(2)  # 0: this function, 1: the special method, 2: its caller
+    name = frame.f_globals.get("__name__")
+    return isinstance(name, str) and (name in modules or name.partition(".")[0] in modules)
+
+
+def _hash(self: Any) -> int:
+    if _called_from(_TYPING):
+        return object.__hash__(self)
+    return _fail(*_label(self), "a hash (a dict key, a set member, 'in')")  # type: ignore[no-any-return]
+
+
+def _equal(self: Any, other: Any) -> Any:
+    if _called_from(_TYPING):
+        return NotImplemented  # so identity decides, as for a plain object
+    return _fail(*_label(self), "a comparison")
+
+
+def _text_use(use: str) -> Callable[..., str]:
+    def text(self: Any, *args: Any) -> str:
+        if not _called_from(_PRINTING):
+            _fail(*_label(self), use)
+        what, module = _label(self)
+        shown = f"<missing {what}>"
+        TEXTS[shown] = (what, module)
+        return shown
+
+    return text
 
 
 def _derive(symbol: str) -> Callable[..., Any]:
@@ -61,7 +124,6 @@ class Missing:
     __slots__ = ("_ssh_module", "_ssh_what")
     _ssh_what: str
     _ssh_module: str
-    __hash__ = object.__hash__
 
     def __init__(self, what: str, module: str) -> None:
         EVER_MADE[0] = True
@@ -76,23 +138,24 @@ class Missing:
     def __call__(self, *args: Any, **kwargs: Any) -> Missing:
         return Missing(f"{self._ssh_what}()", self._ssh_module)
 
-    def __repr__(self) -> str:
-        return f"<missing {self._ssh_what}>"
+    def __getitem__(self, key: Any) -> Missing:  # redis.Redis[bytes]: still a placeholder
+        return Missing(f"{self._ssh_what}[...]", self._ssh_module)
 
     def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
         return (_base_class(self._ssh_what, self._ssh_module),)
 
+    __hash__ = _hash
+    __eq__ = __ne__ = _equal
+    __repr__ = _text_use("repr()")
+    __str__ = __format__ = _text_use("a string conversion")
     __bool__ = _use("a truth test")
-    __eq__ = _use("a comparison")
-    __ne__ = _use("a comparison")
     __lt__ = __le__ = __gt__ = __ge__ = _use("a comparison")
     __iter__ = _use("iteration")
     __len__ = _use("len()")
-    __getitem__ = _use("indexing")
     __contains__ = _use("'in'")
     __int__ = __float__ = __complex__ = __index__ = _use("a number conversion")
     __round__ = __trunc__ = __floor__ = __ceil__ = _use("a number conversion")
-    __str__ = __bytes__ = __format__ = _use("a string conversion")
+    __bytes__ = _use("a string conversion")
     __add__ = __radd__ = _derive("+")
     __sub__ = __rsub__ = _derive("-")
     __mul__ = __rmul__ = _derive("*")
@@ -138,6 +201,12 @@ class StubBase:
         kind = type(self)
         return Missing(f"{kind.__qualname__}().{name}", kind._ssh_module)
 
+    # An instance's value comes from the missing class: used as a Missing is.
+    __hash__ = _hash
+    __eq__ = __ne__ = _equal
+    __repr__ = _text_use("repr()")
+    __str__ = __format__ = _text_use("a string conversion")
+
 
 _BASES: dict[tuple[str, str], type] = {}
 
@@ -158,8 +227,18 @@ def is_placeholder(value: Any) -> bool:
     )
 
 
+def find_text(text: str) -> Missing | None:
+    """A placeholder whose ``<missing X>`` text is inside ``text``, or None."""
+    if "<missing " not in text:
+        return None
+    for shown, (what, module) in TEXTS.items():
+        if shown in text:
+            return Missing(what, module)
+    return None
+
+
 def find_placeholder(value: Any, depth: int = 3) -> Any:
-    """A placeholder inside ``value`` (its attributes, items), or None."""
+    """A placeholder inside ``value`` (its attributes, items, texts), or None."""
     if not EVER_MADE[0]:
         return None  # the walk below costs a second at 1000 models
     seen: set[int] = set()
@@ -167,6 +246,8 @@ def find_placeholder(value: Any, depth: int = 3) -> Any:
     def walk(obj: Any, level: int) -> Any:
         if is_placeholder(obj):
             return obj
+        if isinstance(obj, str):
+            return find_text(obj)
         args = typing.get_args(obj)  # list[X], X | None, Annotated[X, ...]
         if args and level:
             return next((f for f in (walk(a, level - 1) for a in args) if f is not None), None)
@@ -190,4 +271,4 @@ def find_placeholder(value: Any, depth: int = 3) -> Any:
 
 def describe(value: Any) -> tuple[str, str]:
     """What a placeholder stands for, and its missing module."""
-    return value._ssh_what, value._ssh_module
+    return _label(value)

@@ -27,7 +27,6 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from inspect import CO_OPTIMIZED
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -41,6 +40,7 @@ from schema_sync_hook.missing.placeholders import (
     find_placeholder,
     is_placeholder,
 )
+from schema_sync_hook.missing.where import where
 
 T = TypeVar("T")
 Site = tuple[str, int, str]  # file, line of the import statement, missing module
@@ -178,7 +178,7 @@ class Session:
                     if missing:
                         raise _advice(missing) from exc
                     if isinstance(exc.original, PlaceholderUsed):
-                        raise _refusal(exc.original) from exc
+                        raise _refusal(exc.original, exc.location) from exc
                     if self.stubbed:  # the error may come from a placeholder
                         names = sorted(self.stubbed)
                         raise UserError(
@@ -321,8 +321,8 @@ def _advice(missing: dict[str, str]) -> UserError:
     return UserError(cause, install_advice(names) + STUB_HINT)
 
 
-def _refusal(exc: PlaceholderUsed) -> UserError:
-    return refusal(_where(exc).rstrip(": "), exc.what, exc.module, exc.use)
+def _refusal(exc: PlaceholderUsed, location: str = "") -> UserError:
+    return refusal(where(exc, location), exc.what, exc.module, exc.use)
 
 
 def refusal(where: str, what: str, module: str, use: str = "") -> UserError:
@@ -339,36 +339,6 @@ def refuse_placeholder(where: str, value: Any) -> None:
     found = find_placeholder(value)
     if found is not None:
         raise refusal(where, *describe(found))
-
-
-def _where(exc: BaseException) -> str:
-    """``Model.field: `` for a placeholder used in a model's class body, else ``file:line: ``."""
-    tb = exc.__traceback__
-    found = ""
-    while tb is not None:
-        frame = tb.tb_frame
-        names = frame.f_locals if not frame.f_code.co_flags & CO_OPTIMIZED else {}
-        if "__qualname__" in names and "__module__" in names:
-            field = _assigned_name(frame.f_code.co_filename, tb.tb_lineno)
-            owner = frame.f_code.co_name
-            found = f"{owner}.{field}: " if field else f"{owner}: "
-        tb = tb.tb_next
-    return found
-
-
-def _assigned_name(filename: str, line: int) -> str | None:
-    try:
-        tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno <= line <= (
-            node.end_lineno or node.lineno
-        ):
-            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-            if isinstance(target, ast.Name):
-                return target.id
-    return None
 
 
 @contextlib.contextmanager
