@@ -135,10 +135,8 @@ def _level(view: CiView, row: Row) -> str:
 
 def _message(view: CiView, file: FileView, row: Row, base: Path) -> str:
     path = _relative(file.path, base)
-    if view.kind == "diff":
-        if row.field is None:
-            return f"{row.name}: {row.cls} {row.what} ({row.severity})"
-        return f"{row.name}: {row.what} in {row.cls} ({row.severity})"
+    if view.kind == "diff":  # named as accept_breaking spells it: Class or Class.field
+        return f"{row.key}: {row.what} ({row.severity})"
     if row.model is None:
         what = "edited by hand" if file.state == "hand_edited" else "out of date"
         return f"{path} is {what} (not caused by a model change); run '{PROG} sync'"

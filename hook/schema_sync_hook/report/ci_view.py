@@ -54,6 +54,12 @@ class Row:
         owner = self.model or "?"
         return f"{owner}.{self.field}" if self.field else owner
 
+    @property
+    def key(self) -> str:
+        """``diff``: the class and field as ``accept_breaking`` spells them."""
+        owner = self.cls or self.model or "?"
+        return f"{owner}.{self.field}" if self.field else owner
+
 
 @dataclass(frozen=True)
 class FileView:
@@ -153,6 +159,7 @@ def from_breaking(report: BreakingReport, project: ProjectSpec, config: Config) 
 def _breaking_row(change: SchemaChange, models: dict[str, ModelSpec]) -> Row:
     model = models.get(change.model) if change.model else None
     field = change.field if change.change != "removed" else None
+    field = field.partition(".")[0] if field else None  # a nested path: the model's field
     return Row(
         model=change.model or change.cls,
         change=change.change if change.field is None else "changed",  # the model's change

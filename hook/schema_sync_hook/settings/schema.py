@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from schema_sync_hook.errors import UserError
@@ -56,6 +56,7 @@ class Settings:
     class_names: tuple[tuple[str, str], ...] = DEFAULT_CLASS_NAMES
     base_class: str = "pydantic.BaseModel"
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    contract_output: str | None = None
 
     @property
     def production(self) -> bool:
@@ -350,6 +351,17 @@ def _parse_dotted(value: Any) -> str:
     return text
 
 
+def _parse_contract_output(value: Any) -> str | None:
+    """The wire contract's JSON file: a ``.json`` path inside the project root."""
+    text = _parse_optional_str(value)
+    if text is None:
+        return None
+    path = PurePosixPath(text.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or ":" in text or not text.endswith(".json"):
+        raise ValueError(f"{text!r} is not a .json path inside the project root")
+    return path.as_posix()
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "models": _parse_list,
     "tortoise_config": _parse_optional_str,
@@ -373,6 +385,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "class_names": _parse_class_names,
     "base_class": _parse_dotted,
     "exclude": _parse_exclude,
+    "contract_output": _parse_contract_output,
 }
 assert set(PARSERS) == set(KEYS)
 
