@@ -19,7 +19,7 @@ from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.settings.schema import Config
 from schema_sync_hook.settings.sources import load_config
 
-FORMATS = ("text", "json", "github", "markdown")
+FORMATS = ("text", "json", "github", "markdown", "junit", "gitlab", "sarif")
 FAIL_ON = ("breaking", "any", "none")
 
 
@@ -157,7 +157,8 @@ def _format(parser: argparse.ArgumentParser, suppress: bool) -> None:
         choices=FORMATS,
         default=argparse.SUPPRESS if suppress else "text",
         help="output for hook mode, --check and diff: text (default), json (one object on"
-        " stdout), github (workflow annotations), markdown (--check and diff)",
+        " stdout), github (workflow annotations), markdown (--check and diff), junit (JUnit"
+        " XML), gitlab (Code Quality), sarif (SARIF 2.1.0)",
     )
 
 
@@ -276,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> Exit:
         return dispatch(args, console)
     except UserError as exc:
         console.error(str(exc))
+        _error_document(args, str(exc))
         if args.verbosity > 0:
             import traceback
 
@@ -295,6 +297,18 @@ def main(argv: Sequence[str] | None = None) -> Exit:
         traceback.print_exc(file=sys.stderr)
         console.error("this is a bug in schema-sync-hook; please report it with the output above")
         return Exit.INTERNAL
+
+
+def _error_document(args: argparse.Namespace, message: str) -> None:
+    """An exit 2 under junit, gitlab or sarif still writes one well-formed document."""
+    if args.format not in ("junit", "gitlab", "sarif"):
+        return
+    from schema_sync_hook.report.ci_formats import render_error
+
+    document = render_error(args.format, message, getattr(args, "config", None))
+    if document is not None:
+        sys.stdout.write(document)
+        sys.stdout.flush()
 
 
 def entry() -> None:

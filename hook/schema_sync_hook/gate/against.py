@@ -36,6 +36,7 @@ class FileDiff:
     state: str  # "in_sync", "stale", or "missing" (absent at the revision)
     diff: str
     changes: tuple[SchemaChange, ...]
+    classes: tuple[str, ...] = ()  # the classes the fresh file holds, in file order
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def against(
         absent = text is None and not before.intersection(_names(gen))
         state = "missing" if absent else "stale" if in_file else "in_sync"
         diff = "" if text == gen.content else unified_diff(gen.path, text, gen.content)
-        files.append(FileDiff(gen.path, state, diff, in_file))
+        files.append(FileDiff(gen.path, state, diff, in_file, tuple(_names(gen))))
     return BreakingReport(rev, tuple(files), tuple(unused), fail_on)
 
 
