@@ -273,3 +273,33 @@ def commit(
     """git commit; pre-commit's output (on stdout or stderr) is returned as stdout."""
     proc = run(["git", "commit", "-m", message], root, env, check=False)
     return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout + proc.stderr, "")
+
+
+# --- diff --against: a project committed on main, worked on in a branch -------------
+
+
+@pytest.fixture
+def repo(
+    make_project: Callable[..., Project], git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str], Project]:
+    """A project whose models ``base`` are committed with their schemas on ``main``."""
+
+    def make(base: str) -> Project:
+        project = make_project(models=base)
+        project.write(".gitignore", ".schema_sync/\n")
+        assert project.run("sync", "-q").code == 0
+        git(project.root, "init", "-q", "-b", "main")
+        git(project.root, "add", "-A")
+        git(project.root, "commit", "-qm", "base")
+        git(project.root, "checkout", "-qb", "feature")
+        monkeypatch.chdir(project.root)
+        return project
+
+    return make
+
+
+def changed_lines(project: Project, new_models: str, *args: str) -> tuple[int, list[str]]:
+    project.write("shopmodels.py", new_models)
+    result = project.run("diff", "--against", "main", "-q", *args)
+    assert result.err == ""
+    return result.code, result.out.splitlines()

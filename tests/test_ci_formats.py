@@ -291,7 +291,8 @@ def test_diff_json_and_github(synced: Project) -> None:
     result = synced.run("diff", "--against", "main", "--format", "json")
     assert result.code == 1
     data = parsed(result.out)
-    assert data["counts"] == {"breaking": 5, "accepted": 0, "compatible": 1}
+    # AuthorDetail carries the Response's fields: the contract shows them changing too
+    assert data["counts"] == {"breaking": 6, "accepted": 0, "compatible": 2}
     assert data["against"]["ref"] == "main" and data["against"]["exact"] is False
     source = synced.root / "shopmodels.py"
     changes = data["files"][0]["changes"]
@@ -307,17 +308,22 @@ def test_diff_json_and_github(synced: Project) -> None:
     }
     removed = [c for c in changes if c["detail"] == "removed"]
     assert {c["change"] for c in removed} == {"changed"}  # the model changed; its field went
-    assert [c["class"] for c in removed] == ["AuthorCreate", "AuthorUpdate", "AuthorResponse"]
+    assert [c["class"] for c in removed] == [
+        "AuthorCreate",
+        "AuthorUpdate",
+        "AuthorResponse",
+        "AuthorDetail",
+    ]
     assert {c["line"] for c in removed} == {line_of(source, "class Author(")}
 
     lines = synced.run("diff", "--against", "main", "--format", "github").out.splitlines()
     assert lines[0] == (
         f"::error file=shopmodels.py,line={line_of(source, 'name =')},title=schema-sync::"
-        "Author.name: max_length 100 -> 50 in AuthorCreate (breaking)"
+        "AuthorCreate.name: max_length 100 -> 50 (breaking)"  # as accept_breaking spells it
     )
     assert [x.split("::")[1].split(" ")[0] for x in lines if x.startswith("::")] == [
-        *["error"] * 5,
-        "notice",
+        *["error"] * 6,
+        *["notice"] * 2,
         "group",
         "endgroup",
     ]
@@ -328,7 +334,7 @@ def test_markdown_for_check_and_diff(synced: Project) -> None:
     synced.write("shopmodels.py", MODELS.replace("max_length=100", "max_length=50"))
     out = synced.run("diff", "--against", "main", "--format", "markdown").out
     assert out.startswith(
-        "### schema-sync-hook: 2 breaking, 0 accepted, 1 compatible against `main`\n\n"
+        "### schema-sync-hook: 2 breaking, 0 accepted, 2 compatible against `main`\n\n"
         "| change | class | field | what changed |\n|---|---|---|---|\n"
         "| breaking | `AuthorCreate` | name | max_length 100 -> 50 |\n"
     )

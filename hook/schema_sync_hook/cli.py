@@ -19,7 +19,7 @@ from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.settings.schema import Config
 from schema_sync_hook.settings.sources import load_config
 
-FORMATS = ("text", "json", "github", "markdown")
+FORMATS = ("text", "json", "github", "markdown", "junit", "gitlab", "sarif")
 FAIL_ON = ("breaking", "any", "none")
 
 
@@ -183,7 +183,8 @@ def _format(parser: argparse.ArgumentParser, suppress: bool) -> None:
         choices=FORMATS,
         default=argparse.SUPPRESS if suppress else "text",
         help="output for hook mode, --check and diff: text (default), json (one object on"
-        " stdout), github (workflow annotations), markdown (--check and diff)",
+        " stdout), github (workflow annotations), markdown (--check and diff), junit (JUnit"
+        " XML), gitlab (Code Quality), sarif (SARIF 2.1.0)",
     )
 
 
@@ -334,7 +335,7 @@ def _run(args: argparse.Namespace, console: Console) -> Exit:
         return dispatch(args, console)
     except UserError as exc:
         console.error(str(exc))
-        _write_error(console, args.format, str(exc))
+        _write_error(console, args.format, str(exc), config_file=getattr(args, "config", None))
         if args.verbosity > 0:
             import traceback
 
@@ -359,13 +360,19 @@ def _run(args: argparse.Namespace, console: Console) -> Exit:
         return Exit.INTERNAL
 
 
-def _write_error(console: Console, output_format: str, message: str, code: int = 2) -> None:
+def _write_error(
+    console: Console,
+    output_format: str,
+    message: str,
+    code: int = 2,
+    config_file: Path | None = None,
+) -> None:
     """The format's own error document, unless the run already wrote its document."""
     if output_format == "text" or console.emitted:
         return
     from schema_sync_hook.report.ci_errors import render_error
 
-    console.emit(render_error(output_format, message, code))
+    console.emit(render_error(output_format, message, code, config_file))
 
 
 def _format_in(argv: Sequence[str]) -> str | None:

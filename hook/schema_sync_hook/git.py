@@ -73,3 +73,30 @@ def show(top: Path, commit: str, path: Path) -> str | None:
     if proc.returncode != 0:
         return None
     return proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def worktree_add(top: Path, path: Path, commit: str) -> None:
+    """Check ``commit`` out, detached, in a new work tree at ``path``."""
+    proc = _git(top, "worktree", "add", "--detach", "--quiet", str(path), commit)
+    if proc.returncode != 0:
+        raise UserError(
+            f"cannot check out {commit[:12]} in a temporary work tree ({_first_line(proc.stderr)})",
+            "commit a contract_output file, or check that the repository is writable",
+        )
+
+
+def worktree_remove(top: Path, path: Path) -> None:
+    """Remove the work tree at ``path`` (its files and git's record of it)."""
+    _git(top, "worktree", "remove", "--force", "--force", str(path))
+
+
+def worktrees(top: Path) -> list[Path]:
+    """The paths of every work tree of the repository (the main one first)."""
+    proc = _git(top, "worktree", "list", "--porcelain")
+    lines = proc.stdout.decode("utf-8", "replace").splitlines()
+    return [Path(line[len("worktree ") :]) for line in lines if line.startswith("worktree ")]
+
+
+def worktree_prune(top: Path) -> None:
+    """Forget the work trees whose folder is gone."""
+    _git(top, "worktree", "prune")

@@ -72,7 +72,8 @@ def apply(config: Config, plan: Plan) -> str | None:
     if plan.to_write and records_state:  # refuse now rather than after the files are written
         files.check_writable(config.state_dir, lambda exc: files.state_error(config.state_dir, exc))
     for change in plan.to_write:
-        _compiles(change.path, change.new, plan.mode)
+        if not change.contract:  # the contract is JSON, made by json.dumps
+            _compiles(change.path, change.new, plan.mode)
     backup = _backup(config, plan) if plan.to_write else None
     for change in plan.to_write:
         path = config.path(change.path)

@@ -48,9 +48,12 @@ def _list(config: Config, console: Console, as_json: bool) -> Exit:
 
 def _restorable(config: Config, relative: str) -> bool:
     """Whether ``relative`` is a file this configuration generates: ``output`` (for
-    some app, with ``{app}``), or the manual schema module when auto_merge writes it."""
+    some app, with ``{app}``), the manual schema module when auto_merge writes it, or the
+    ``contract_output`` file."""
     settings = config.settings
     if settings.auto_merge and relative == settings.manual_schema:
+        return True
+    if settings.contract_output is not None and relative == settings.contract_output:
         return True
     if config.fixed_output is not None:
         return relative == config.fixed_output
@@ -99,7 +102,9 @@ def _restore(config: Config, console: Console, backup: backups.Backup) -> Exit:
         for target, text in contents.items():
             old = files.read_text(target)
             relative = target.relative_to(config.root).as_posix()
-            changes.append(Change(relative, old, text, file_state(old, text), Action.WRITE))
+            contract = relative == config.settings.contract_output
+            state = file_state(old, text, manual=contract)
+            changes.append(Change(relative, old, text, state, Action.WRITE, contract=contract))
         return Plan(mode=Mode.RESTORE, changes=tuple(changes))
 
     applied = transact(config, make_plan, blocked=lambda p: console.info(waiting_message(p)))

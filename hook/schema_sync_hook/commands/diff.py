@@ -1,4 +1,4 @@
-"""``diff --against REF``: the breaking-change gate."""
+"""``diff --against REF``: the breaking-change gate on wire contracts (SPEC §10, §14)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit
 from schema_sync_hook.gate.against import against, revision
-from schema_sync_hook.pipeline.generate import generate
+from schema_sync_hook.gate.worktree import ref_contract
 from schema_sync_hook.settings.schema import Config
 
 
@@ -20,9 +20,16 @@ def diff_command(
     fail_on: str = "breaking",
     output_format: str = "text",
 ) -> Exit:
+    # imported here for start-up speed: generation imports tortoise and the models
+    from schema_sync_hook.pipeline.contract import fresh_contract
+    from schema_sync_hook.pipeline.generate import generate
+
     rev = revision(config, ref, exact)  # git problems exit 2 before the models import
-    project, generated = generate(config)
-    report = against(config, generated, rev, fail_on)
+    with ref_contract(config, rev.top, rev.commit, ref) as ref_side:  # REF's, meanwhile
+        project, generated = generate(config)
+        new = fresh_contract(config, project, generated)
+        old = ref_side()
+    report = against(config, generated, rev, (old, new), fail_on)
     if output_format == "text":
         for line in report.text_lines():
             console.print(line)

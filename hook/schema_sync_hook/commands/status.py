@@ -37,12 +37,15 @@ def collect(config: Config) -> dict[str, Any]:
     }
     try:
         # imported here for start-up speed: tortoise and the models load only when a generation runs
+        from schema_sync_hook.pipeline.contract import with_contract
         from schema_sync_hook.pipeline.generate import generate
 
         project, generated = generate(config)
+        generated = with_contract(config, project, generated)
     except UserError as exc:
         info["error"] = str(exc)
         paths = [config.fixed_output] if config.fixed_output else []
+        paths += [settings.contract_output] if settings.contract_output else []
         info["files"] = [
             {"path": p, "exists": config.path(p).is_file(), "state": "unknown"} for p in paths
         ]
@@ -50,7 +53,8 @@ def collect(config: Config) -> dict[str, Any]:
         info["models_found"] = len(project.models)
         info["stubbed_modules"] = list(project.stubbed)
         for gen in generated:
-            state = file_state(files.read_text(config.path(gen.path)), gen.content)
+            text = files.read_text(config.path(gen.path))
+            state = file_state(text, gen.content, manual=gen.contract)
             info["files"].append(
                 {"path": gen.path, "exists": config.path(gen.path).is_file(), "state": state.value}
             )

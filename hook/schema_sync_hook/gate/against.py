@@ -1,8 +1,9 @@
 """``diff --against REF``: the generated schemas at a revision against a fresh generation.
 
-Reads the generated file(s) as committed at the merge base of REF and HEAD (or at
-REF itself), parses both versions (never imports the old one), and classifies
-every change. The result is a :class:`BreakingReport` that owns the exit code.
+Compares the wire contract at the merge base of REF and HEAD (or at REF itself:
+see :mod:`~schema_sync_hook.gate.worktree`) with the working tree's, and classifies
+every change. The result is a :class:`BreakingReport` that owns the exit code; the
+generated files' text at REF gives each file's unified diff.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from schema_sync_hook import git
-from schema_sync_hook.errors import Exit
+from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.gate.classify import (
     ACCEPTED,
     BREAKING,
@@ -20,9 +22,9 @@ from schema_sync_hook.gate.classify import (
     SchemaChange,
     accept,
     class_namer,
-    compare,
 )
-from schema_sync_hook.gate.genparse import ParsedClass, parse_generated
+from schema_sync_hook.gate.genparse import parse_generated
+from schema_sync_hook.gate.schema_diff import classes, compare_contracts
 from schema_sync_hook.plan.changes import unified_diff
 from schema_sync_hook.render.files import GeneratedFile
 from schema_sync_hook.settings.schema import Config
@@ -34,6 +36,7 @@ class FileDiff:
     state: str  # "in_sync", "stale", or "missing" (absent at the revision)
     diff: str
     changes: tuple[SchemaChange, ...]
+    classes: tuple[str, ...] = ()  # the classes the fresh file holds, in file order
 
 
 @dataclass(frozen=True)
@@ -107,33 +110,42 @@ def against(
     config: Config,
     generated: Sequence[GeneratedFile],
     rev: Revision,
+    contracts: tuple[Mapping[str, Any] | None, Mapping[str, Any]],
     fail_on: str = "breaking",
 ) -> BreakingReport:
-    """Compare the files committed at ``rev`` with the freshly ``generated`` ones."""
-    top, base = rev.top, rev.commit
-    old_texts = {g.path: git.show(top, base, config.path(g.path)) for g in generated}
-    old = _classes({p: t for p, t in old_texts.items() if t is not None})
-    new = _classes({g.path: g.content for g in generated})
-    found = compare(
-        {n: c for n, (_, c) in old.items()},
-        {n: c for n, (_, c) in new.items()},
-        class_namer(class_names(config)),
-    )
+    """Compare REF's contract with the fresh one (``contracts``: REF's, None when REF has
+    none, then the working tree's); ``generated`` gives the files and their diffs."""
+    old, new = contracts
+    found = compare_contracts(old or {}, new, class_namer(class_names(config)))
     changes, unused = accept(found, config.settings.accept_breaking)
+    python = [g for g in generated if not g.contract]
+    old_texts = {g.path: git.show(rev.top, rev.commit, config.path(g.path)) for g in python}
+    holder = {name: g.path for g in python for name in _names(g)}
+    for path, text in old_texts.items():
+        for name in _old_names(text, path):
+            holder.setdefault(name, path)
+    before = {name for name, _mode in classes(old or {})}
     files = []
-    for gen in generated:
+    for gen in python:
         text = old_texts[gen.path]
-        in_file = tuple(c for c in changes if (new.get(c.cls) or old[c.cls])[0] == gen.path)
-        state = "missing" if text is None else "stale" if in_file else "in_sync"
+        in_file = tuple(c for c in changes if holder.get(c.cls, python[0].path) == gen.path)
+        absent = text is None and not before.intersection(_names(gen))
+        state = "missing" if absent else "stale" if in_file else "in_sync"
         diff = "" if text == gen.content else unified_diff(gen.path, text, gen.content)
-        files.append(FileDiff(gen.path, state, diff, in_file))
+        files.append(FileDiff(gen.path, state, diff, in_file, tuple(_names(gen))))
     return BreakingReport(rev, tuple(files), tuple(unused), fail_on)
 
 
-def _classes(texts: Mapping[str, str]) -> dict[str, tuple[str, ParsedClass]]:
-    """Class name -> (the file holding it, the class)."""
-    found: dict[str, tuple[str, ParsedClass]] = {}
-    for path, text in texts.items():
-        for name, cls in parse_generated(text, path).items():
-            found.setdefault(name, (path, cls))
-    return found
+def _names(gen: GeneratedFile) -> list[str]:
+    """The classes of a generated file (its models' variants and its other classes)."""
+    found = [name for name, _model in gen.classes]
+    return found + [n for n in _old_names(gen.content, gen.path) if n not in found]
+
+
+def _old_names(text: str | None, path: str) -> list[str]:
+    if text is None:
+        return []
+    try:
+        return list(parse_generated(text, path))
+    except UserError:  # REF's file does not parse: the contract says what it held
+        return []

@@ -30,6 +30,7 @@ _LOWER_BOUNDS = ("gt", "ge", "min_length")
 class Aspect:
     severity: str
     text: str
+    kind: str = "field-changed"  # the rule of the CI formats (SARIF ruleId)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class SchemaChange:
     @property
     def name(self) -> str:
         return f"{self.cls}.{self.field}" if self.field else self.cls
+
+    @property
+    def kind(self) -> str:
+        """The kind of change: that of its most severe aspect."""
+        return min(self.aspects, key=lambda a: -RANK[a.severity]).kind if self.aspects else ""
 
     @property
     def what(self) -> str:
@@ -86,12 +92,16 @@ def compare(
         _model, variant = namer(cls.name)
         before = old.get(cls.name)
         if before is None:
-            changes.append(_change(cls.name, None, "added", [Aspect(COMPATIBLE, "added")], namer))
+            changes.append(
+                make_change(cls.name, None, "added", [Aspect(COMPATIBLE, "added")], namer)
+            )
             continue
         changes += _compare_class(before, cls, _is_input(variant, cls), namer)
     for cls in old.values():
         if cls.name not in new:
-            changes.append(_change(cls.name, None, "removed", [Aspect(BREAKING, "removed")], namer))
+            changes.append(
+                make_change(cls.name, None, "removed", [Aspect(BREAKING, "removed")], namer)
+            )
     return changes
 
 
@@ -102,7 +112,7 @@ def _is_input(variant: str | None, cls: ParsedClass) -> bool:
     return doc.startswith(("schema for creating", "schema for updating"))
 
 
-def _change(
+def make_change(
     cls: str, wire: str | None, change: str, aspects: Sequence[Aspect], namer: Namer
 ) -> SchemaChange:
     severity = max((a.severity for a in aspects), key=RANK.__getitem__)
@@ -116,21 +126,21 @@ def _compare_class(
     changes = []
     config = _config_aspects(old.config, new.config, is_input)
     if config:
-        changes.append(_change(new.name, None, "changed", config, namer))
+        changes.append(make_change(new.name, None, "changed", config, namer))
     for field in new.fields:
         before = old.field(field.wire)
         if before is None:
             added = BREAKING if is_input and field.required else COMPATIBLE
             text = "added as required" if added == BREAKING else "added"
-            changes.append(_change(new.name, field.wire, "added", [Aspect(added, text)], namer))
+            changes.append(make_change(new.name, field.wire, "added", [Aspect(added, text)], namer))
             continue
         aspects = field_aspects(before, field, is_input)
         if aspects:
-            changes.append(_change(new.name, field.wire, "changed", aspects, namer))
+            changes.append(make_change(new.name, field.wire, "changed", aspects, namer))
     for field in old.fields:
         if new.field(field.wire) is None:
             removed = [Aspect(BREAKING, "removed")]
-            changes.append(_change(new.name, field.wire, "removed", removed, namer))
+            changes.append(make_change(new.name, field.wire, "removed", removed, namer))
     return changes
 
 
@@ -149,7 +159,7 @@ def field_aspects(old: ParsedField, new: ParsedField, is_input: bool) -> list[As
         text = "now required" if new.required else "now optional"
         aspects.append(Aspect(tight if new.required else COMPATIBLE, text))
     for key in sorted(set(old.constraints) | set(new.constraints)):
-        text, tightened = _constraint(key, old.constraints.get(key), new.constraints.get(key))
+        text, tightened = constraint_change(key, old.constraints.get(key), new.constraints.get(key))
         if text:
             aspects.append(Aspect(tight if tightened else COMPATIBLE, text))
     if old.default != new.default and not old.required and not new.required:
@@ -164,7 +174,7 @@ def field_aspects(old: ParsedField, new: ParsedField, is_input: bool) -> list[As
 Value = int | float | Decimal | str | None
 
 
-def _constraint(key: str, old: Value, new: Value) -> tuple[str, bool]:
+def constraint_change(key: str, old: Value, new: Value) -> tuple[str, bool]:
     """The text of a constraint change and whether it accepts less than before."""
     if old == new:
         return "", False
@@ -207,12 +217,13 @@ def _config_aspects(old: Mapping[str, str], new: Mapping[str, str], is_input: bo
 def accept(
     changes: Iterable[SchemaChange], accepted: Sequence[str]
 ) -> tuple[list[SchemaChange], list[str]]:
-    """Mark the breaking changes named in ``accept_breaking``; also the unused entries."""
+    """Mark the breaking changes named in ``accept_breaking`` (an entry accepts every change
+    at or below its path: ``ProductCreate.spec`` accepts ``ProductCreate.spec.depth``);
+    also the entries that accept nothing."""
     used: set[str] = set()
     result = []
     for change in changes:
-        keys = {change.cls, change.name}
-        hit = [entry for entry in accepted if entry in keys]
+        hit = [e for e in accepted if change.name == e or change.name.startswith(e + ".")]
         if hit and change.severity == BREAKING:
             used.update(hit)
             change = replace(change, severity=ACCEPTED)

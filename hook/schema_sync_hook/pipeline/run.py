@@ -44,7 +44,10 @@ def run(
     def make_plan() -> Plan:
         project, generated = generate(config)
         projects.append(project)
-        return plan_run(config, generated, mode, force=force)
+        # imported here for start-up speed: the contract imports the generated text
+        from schema_sync_hook.pipeline.contract import with_contract
+
+        return plan_run(config, with_contract(config, project, generated), mode, force=force)
 
     if not writes:
         made = make_plan()
@@ -94,6 +97,8 @@ def snapshot(config: Config) -> dict[str, str | None]:
         ]
     if config.settings.auto_merge:
         paths.append(config.settings.manual_schema)
+    if config.settings.contract_output:
+        paths.append(config.settings.contract_output)
     return {p: files.read_text(config.path(p)) for p in paths}
 
 

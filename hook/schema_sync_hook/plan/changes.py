@@ -52,6 +52,7 @@ class Change:
     action: Action
     models: tuple[ModelChange, ...] = ()
     manual: bool = False  # the manual schema module's auto_merge block
+    contract: bool = False  # the wire contract (``contract_output``), JSON
 
     @property
     def diff(self) -> str:
@@ -94,7 +95,8 @@ def plan(
     for gen in generated:
         old = disk.get(gen.path)
         manual = not gen.models and gen.path == manual_path
-        state = file_state(old, gen.content, manual=manual)
+        # the manual module and the contract carry no sha256 header: stale, never hand-edited
+        state = file_state(old, gen.content, manual=manual or gen.contract)
         # a hand edit of the file the models still give names no model
         named = bool(gen.models) and state is not State.IN_SYNC
         named = named and not only_hand_edit(old, gen.content)
@@ -107,6 +109,7 @@ def plan(
                 action=_action(state, may_write, force),
                 models=model_changes(old, gen.content, gen.classes) if named else (),
                 manual=manual,
+                contract=gen.contract,
             )
         )
     return Plan(

@@ -55,6 +55,7 @@ class GeneratedFile:
     models: tuple[str, ...]
     modules: tuple[str, ...]
     classes: tuple[tuple[str, str], ...] = ()  # (class name, model name), in file order
+    contract: bool = False  # the wire contract (JSON, ``contract_output``): no sha256 header
 
 
 def output_paths(project: ProjectSpec, output: str) -> list[tuple[str, list[ModelSpec]]]:

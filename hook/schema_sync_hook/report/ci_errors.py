@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 from schema_sync_hook.console import PROG
+from schema_sync_hook.report import ci_formats
 from schema_sync_hook.report.ci_formats import TITLE, escape_data
 
 
@@ -35,7 +37,11 @@ ERROR_FORMS: dict[str, Callable[[str, int], str]] = {
 }
 
 
-def render_error(output_format: str, message: str, exit_code: int) -> str:
+def render_error(
+    output_format: str, message: str, exit_code: int, config_file: Path | None = None
+) -> str:
     """The error document of ``output_format`` ("" for a format without one)."""
     form = ERROR_FORMS.get(output_format)
-    return form(message, exit_code) if form is not None else ""
+    if form is not None:
+        return form(message, exit_code)
+    return ci_formats.render_error(output_format, message, config_file) or ""

@@ -36,7 +36,46 @@ def render(view: CiView, output_format: str, cwd: Path) -> str:
         return "".join(line + "\n" for line in lines)
     if output_format == "markdown":
         return render_markdown(view, cwd)
+    if output_format in ("junit", "gitlab", "sarif"):
+        return render_machine(view, output_format, github_base(cwd))
     raise ValueError(output_format)  # pragma: no cover - the CLI offers these only
+
+
+def render_machine(view: CiView, output_format: str, base: Path) -> str:
+    """JUnit, GitLab Code Quality or SARIF (their modules load only when asked for)."""
+    if output_format == "junit":
+        from schema_sync_hook.report.junit import render_junit
+
+        return render_junit(view, base)
+    if output_format == "gitlab":
+        from schema_sync_hook.report.gitlab import render_gitlab
+
+        return render_gitlab(view, base)
+    from schema_sync_hook.report.sarif import render_sarif
+
+    return render_sarif(view, base)
+
+
+def render_error(output_format: str, message: str, config_file: Path | None) -> str | None:
+    """The error form of a format for an exit 2 (None: the format has none here)."""
+    if output_format == "junit":
+        from schema_sync_hook.report.junit import render_junit_error
+
+        return render_junit_error(message)
+    if output_format == "gitlab":
+        from schema_sync_hook.report.gitlab import render_gitlab_error
+
+        cwd = Path.cwd()
+        where = config_file or next(
+            (cwd / n for n in ("pyproject.toml", "setup.cfg") if (cwd / n).is_file()),
+            cwd / "pyproject.toml",
+        )
+        return render_gitlab_error(message, _relative(where, github_base(cwd)))
+    if output_format == "sarif":
+        from schema_sync_hook.report.sarif import render_sarif_error
+
+        return render_sarif_error(message)
+    return None
 
 
 # --- json ---------------------------------------------------------------------------
@@ -135,10 +174,8 @@ def _level(view: CiView, row: Row) -> str:
 
 def _message(view: CiView, file: FileView, row: Row, base: Path) -> str:
     path = _relative(file.path, base)
-    if view.kind == "diff":
-        if row.field is None:
-            return f"{row.name}: {row.cls} {row.what} ({row.severity})"
-        return f"{row.name}: {row.what} in {row.cls} ({row.severity})"
+    if view.kind == "diff":  # named as accept_breaking spells it: Class or Class.field
+        return f"{row.key}: {row.what} ({row.severity})"
     if row.model is None:
         what = "edited by hand" if file.state == "hand_edited" else "out of date"
         return f"{path} is {what} (not caused by a model change); run '{PROG} sync'"

@@ -9,7 +9,7 @@ hand edit, a removed model). The renderers in :mod:`ciformats` only lay it out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schema_sync_hook.describe.spec import (
@@ -48,10 +48,17 @@ class Row:
     severity: str | None = None  # diff only: breaking / accepted / compatible
     what: str = ""  # diff only: what changed
     class_location: Location | None = None  # the model's class line
+    kind: str = "drift"  # diff: the kind of change (field-added, enum-value-removed, ...)
 
     @property
     def name(self) -> str:
         owner = self.model or "?"
+        return f"{owner}.{self.field}" if self.field else owner
+
+    @property
+    def key(self) -> str:
+        """``diff``: the class and field as ``accept_breaking`` spells them."""
+        owner = self.cls or self.model or "?"
         return f"{owner}.{self.field}" if self.field else owner
 
 
@@ -63,6 +70,7 @@ class FileView:
     diff: str
     written: bool = False
     table: tuple[Row, ...] = ()  # --check: the changes classified, for the markdown table
+    classes: tuple[str, ...] = ()  # the generated classes of the file (JUnit's test cases)
 
 
 @dataclass(frozen=True)
@@ -84,13 +92,15 @@ def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
         rows: list[Row] = []
         table: tuple[Row, ...] = ()
         if state != "in_sync":
-            located = state != "hand_edited" and not result.manual
+            located = state != "hand_edited" and not result.manual and not result.contract
             for change in result.changes:
                 rows += _sync_rows(change, models.get(change.name) if located else None)
             if not rows:  # header, imports or formatting only; or the re-export block
                 rows.append(Row(None, "changed", None, None))
-            if not result.manual and result.new is not None:
+            if not result.manual and not result.contract and result.new is not None:
                 table = _classified(result.path, result.old, result.new, config, models)
+                if not table:  # formatting or configuration alone: no model line to blame
+                    rows = [replace(r, location=None, class_location=None) for r in rows]
         files.append(
             FileView(
                 config.path(result.path),
@@ -99,6 +109,7 @@ def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
                 result.diff,
                 written=result.written,
                 table=table,
+                classes=_class_names(result.path, result.new, result.manual or result.contract),
             )
         )
     kind = "check" if report.mode.value in ("check", "dry-run") else "hook"
@@ -141,18 +152,36 @@ def _classified(
     return tuple(_breaking_row(c, models) for c in changes)
 
 
+def _class_names(path: str, text: str | None, plain: bool) -> tuple[str, ...]:
+    if plain or text is None:
+        return ()
+    try:
+        return tuple(parse_generated(text, path))
+    except UserError:
+        return ()
+
+
 def from_breaking(report: BreakingReport, project: ProjectSpec, config: Config) -> CiView:
     models = {m.name: m for m in project.models}
     files = []
     for result in report.files:
         rows = tuple(_breaking_row(c, models) for c in result.changes)
-        files.append(FileView(config.path(result.path), result.state, rows, result.diff))
+        files.append(
+            FileView(
+                config.path(result.path),
+                result.state,
+                rows,
+                result.diff,
+                classes=result.classes,
+            )
+        )
     return CiView("diff", tuple(files), breaking=report)
 
 
 def _breaking_row(change: SchemaChange, models: dict[str, ModelSpec]) -> Row:
     model = models.get(change.model) if change.model else None
     field = change.field if change.change != "removed" else None
+    field = field.partition(".")[0] if field else None  # a nested path: the model's field
     return Row(
         model=change.model or change.cls,
         change=change.change if change.field is None else "changed",  # the model's change
@@ -162,6 +191,7 @@ def _breaking_row(change: SchemaChange, models: dict[str, ModelSpec]) -> Row:
         severity=change.severity,
         what=change.what,
         class_location=model.location if model is not None else None,
+        kind=change.kind,
     )
 
 

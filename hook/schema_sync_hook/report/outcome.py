@@ -27,6 +27,7 @@ class FileResult:
     changes: tuple[ModelChange, ...] = ()
     written: bool = False
     manual: bool = False  # the manual schema module's auto_merge block
+    contract: bool = False  # the wire contract (``contract_output``)
     by_other: bool = False  # another run wrote what this one would have
     # the texts compared, for the CI formats' classification (not sent by the worker)
     old: str | None = None
@@ -64,17 +65,19 @@ class Report:
                 changes=change.models,
                 written=written and change.action is Action.WRITE,
                 manual=change.manual,
+                contract=change.contract,
                 old=change.old,
                 new=change.new,
             )
             old = (start or {}).get(change.path, change.old)
             if old != change.old and change.state is State.IN_SYNC:
-                state = file_state(old, change.new, manual=change.manual)  # another run wrote
+                plain = change.manual or change.contract
+                state = file_state(old, change.new, manual=plain)  # another run wrote
                 result = replace(
                     result,
                     state=state,
                     diff=unified_diff(change.path, old, change.new),
-                    changes=model_changes(old, change.new) if not change.manual else (),
+                    changes=model_changes(old, change.new) if not plain else (),
                     by_other=state is not State.IN_SYNC,
                     old=old,
                 )
@@ -192,6 +195,8 @@ def _print_result(report: Report, result: FileResult, console: Console, show_dif
         changed = "none (the differences are the hand edit)"
     if result.manual:
         changed = "auto_merge re-export block"
+    if result.contract:
+        changed = "wire contract (JSON Schema)"
     if result.written:
         verb = "created" if result.state is State.MISSING else "updated"
         if result.state is State.IN_SYNC:
@@ -229,6 +234,7 @@ def _result_json(result: FileResult) -> dict[str, Any]:
         ],
         "written": result.written,
         "manual": result.manual,
+        "contract": result.contract,
         "by_other": result.by_other,
     }
 
@@ -249,5 +255,6 @@ def _result_from_json(data: Mapping[str, Any]) -> FileResult:
         changes=changes,
         written=bool(data["written"]),
         manual=bool(data["manual"]),
+        contract=bool(data.get("contract", False)),
         by_other=bool(data["by_other"]),
     )

@@ -13,11 +13,19 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.settings.formatter import Style
+from schema_sync_hook.settings.values import (
+    parse_bool,
+    parse_float,
+    parse_int,
+    parse_list,
+    parse_optional_str,
+    parse_str,
+)
 from schema_sync_hook.settings.variants import DEFAULT_CLASS_NAMES
 from schema_sync_hook.settings.variants import KEYS as VARIANTS
 
@@ -57,6 +65,7 @@ class Settings:
     base_class: str = "pydantic.BaseModel"
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
     adopt_assume: str = "unknown"  # "initialised": the app initialises Tortoise first (§13)
+    contract_output: str | None = None
 
     @property
     def production(self) -> bool:
@@ -184,67 +193,9 @@ def hook_files_pattern() -> str:
 
 # --- value parsing -----------------------------------------------------------
 
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
-
-
-def _parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ValueError("expected true or false")
-
-
-def _parse_int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError("expected a whole number")
-    if isinstance(value, int):
-        result = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        result = int(value.strip())
-    else:
-        raise ValueError("expected a whole number")
-    if result < 0:
-        raise ValueError("expected a number of 0 or more")
-    return result
-
-
-def _parse_float(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError("expected a number of seconds")
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        raise ValueError("expected a number of seconds") from None
-    if not 0 <= result < 3600:
-        raise ValueError("expected a number of seconds between 0 and 3600")
-    return result
-
-
-def _parse_str(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("expected a non-empty string")
-    return value.strip()
-
-
-def _parse_optional_str(value: Any) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return _parse_str(value)
-
-
-def _parse_list(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        items = [part.strip() for part in value.replace("\n", ",").split(",")]
-        return tuple(item for item in items if item)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
-    raise ValueError("expected a list of strings")
-
 
 def _parse_environment(value: Any) -> str:
-    text = _parse_str(value).lower()
+    text = parse_str(value).lower()
     if text not in {"development", "production", "test", "staging"}:
         raise ValueError("expected development, production, test or staging")
     return text
@@ -254,7 +205,7 @@ def _parse_mapping(value: Any) -> tuple[tuple[str, str], ...]:
     """``{"Model.field" or "FieldClass": "module.Type"}``; ``a=b,c=d`` as text."""
     if isinstance(value, str):
         pairs = []
-        for item in _parse_list(value):
+        for item in parse_list(value):
             key, sep, target = item.partition("=")
             if not sep:
                 raise ValueError("expected KEY=module.Type pairs")
@@ -275,7 +226,7 @@ def _parse_missing_imports(value: Any) -> str | tuple[str, ...]:
     if isinstance(value, str) and value.strip().lower() in {"error", "stub"}:
         return value.strip().lower()
     try:
-        names = _parse_list(value)
+        names = parse_list(value)
     except ValueError:
         raise ValueError('expected "error", "stub" or a list of module names') from None
     for name in names:
@@ -287,7 +238,7 @@ def _parse_missing_imports(value: Any) -> str | tuple[str, ...]:
 
 def _parse_accepts(value: Any) -> tuple[str, ...]:
     """``accept_breaking``: class names or ``Class.field`` (the field's wire name)."""
-    entries = _parse_list(value)
+    entries = parse_list(value)
     for entry in entries:
         cls, dot, wire = entry.partition(".")
         if not cls.isidentifier() or (dot and not wire):
@@ -297,7 +248,7 @@ def _parse_accepts(value: Any) -> tuple[str, ...]:
 
 def _parse_variants(value: Any) -> tuple[str, ...]:
     """Known variants, at least one; kept in the file's fixed order."""
-    names = {name.lower() for name in _parse_list(value)}
+    names = {name.lower() for name in parse_list(value)}
     unknown = sorted(names - set(VARIANTS))
     if unknown:
         raise ValueError(f"unknown variant {unknown[0]!r}; expected some of {', '.join(VARIANTS)}")
@@ -310,7 +261,7 @@ def _table(value: Any, what: str) -> list[tuple[str, Any]]:
     """``{variant: value}`` from a TOML table, or ``variant=value,...`` text (``:`` too)."""
     if isinstance(value, str):
         pairs = []
-        for item in _parse_list(value):
+        for item in parse_list(value):
             cut = min((i for i in (item.find("="), item.find(":")) if i >= 0), default=-1)
             if cut < 0:
                 raise ValueError(f"expected variant={what} pairs separated by commas")
@@ -342,42 +293,53 @@ def _parse_exclude(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     found: dict[str, list[str]] = {}
     for key, patterns in _table(value, "patterns"):
         try:
-            found.setdefault(key, []).extend(_parse_list(patterns))
+            found.setdefault(key, []).extend(parse_list(patterns))
         except ValueError:
             raise ValueError(f"the patterns for {key} must be a list of strings") from None
     return tuple((v, tuple(found[v])) for v in VARIANTS if found.get(v))
 
 
 def _parse_dotted(value: Any) -> str:
-    text = _parse_str(value)
+    text = parse_str(value)
     if "." not in text or not all(part.isidentifier() for part in text.split(".")):
         raise ValueError(f"{text!r} is not a dotted path such as 'myapp.schemas.ApiModel'")
     return text
 
 
 def _parse_adopt_assume(value: Any) -> str:
-    text = _parse_str(value).lower()
+    text = parse_str(value).lower()
     if text not in {"unknown", "initialised"}:
         raise ValueError('expected "initialised" or "unknown"')
     return text
 
 
+def _parse_contract_output(value: Any) -> str | None:
+    """The wire contract's JSON file: a ``.json`` path inside the project root."""
+    text = parse_optional_str(value)
+    if text is None:
+        return None
+    path = PurePosixPath(text.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or ":" in text or not text.endswith(".json"):
+        raise ValueError(f"{text!r} is not a .json path inside the project root")
+    return path.as_posix()
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "models": _parse_list,
-    "tortoise_config": _parse_optional_str,
-    "output": _parse_str,
-    "manual_schema": _parse_str,
-    "python_path": _parse_list,
-    "backup_enabled": _parse_bool,
-    "backup_dir": _parse_str,
-    "max_backups": _parse_int,
-    "auto_write": _parse_bool,
-    "auto_sync_enabled": _parse_bool,
-    "watch_enabled": _parse_bool,
-    "watch_debounce_seconds": _parse_float,
+    "models": parse_list,
+    "tortoise_config": parse_optional_str,
+    "output": parse_str,
+    "manual_schema": parse_str,
+    "python_path": parse_list,
+    "backup_enabled": parse_bool,
+    "backup_dir": parse_str,
+    "max_backups": parse_int,
+    "auto_write": parse_bool,
+    "auto_sync_enabled": parse_bool,
+    "watch_enabled": parse_bool,
+    "watch_debounce_seconds": parse_float,
     "environment": _parse_environment,
-    "auto_merge": _parse_bool,
-    "sensitive_fields": _parse_list,
+    "auto_merge": parse_bool,
+    "sensitive_fields": parse_list,
     "type_overrides": _parse_mapping,
     "missing_imports": _parse_missing_imports,
     "accept_breaking": _parse_accepts,
@@ -386,6 +348,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "base_class": _parse_dotted,
     "exclude": _parse_exclude,
     "adopt_assume": _parse_adopt_assume,
+    "contract_output": _parse_contract_output,
 }
 assert set(PARSERS) == set(KEYS)
 

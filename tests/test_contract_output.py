@@ -1,0 +1,65 @@
+"""Key ``contract_output`` (SPEC §14): the wire contract written, backed up and gated
+with the generated Python file, in hook mode, ``--check``, ``sync`` and ``status``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from conftest import Project
+
+CONFIG = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+CONTRACT = "api/contract.json"
+
+
+def with_contract(make_project: Callable[..., Project]) -> Project:
+    return make_project(config=CONFIG + f'contract_output = "{CONTRACT}"\n')
+
+
+def test_sync_writes_a_deterministic_contract(make_project: Callable[..., Project]) -> None:
+    project = with_contract(make_project)
+    assert project.run("sync", "-q").code == 0
+    text = project.read(CONTRACT)
+    data = json.loads(text)
+    assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    names = [c["name"] for c in data["x-schema-sync-classes"]]
+    assert names and all(name in data["$defs"] for name in names)
+    assert not [key for key in data["$defs"] if key.endswith(("-Input", "-Output"))]
+    modes = {c["name"]: c["mode"] for c in data["x-schema-sync-classes"]}
+    assert {modes[n] for n in names if n.endswith(("Create", "Update"))} == {"validation"}
+    assert {modes[n] for n in names if n.endswith(("Response", "Detail"))} == {"serialization"}
+    assert str(project.root) not in text
+    assert project.run("--check", "--no-cache").code == 0
+    assert project.run("sync", "--force", "-q").code == 0
+    assert project.read(CONTRACT) == text  # byte for byte, run after run
+
+
+def test_a_stale_contract_fails_check_and_sync_rewrites_it(
+    make_project: Callable[..., Project],
+) -> None:
+    project = with_contract(make_project)
+    assert project.run("sync", "-q").code == 0
+    good = project.read(CONTRACT)
+    project.write(CONTRACT, good.replace('"title"', '"Title"', 1))
+    result = project.run("--check", "--no-cache")
+    assert result.code == 1
+    assert f"{CONTRACT} is out of date" in result.out + result.err
+    assert project.run("status", "--json").code == 0
+    status = json.loads(project.run("status", "--json").out)
+    assert {f["path"]: f["state"] for f in status["files"]}[CONTRACT] == "stale"
+    result = project.run("sync")
+    assert result.code == 0
+    assert project.read(CONTRACT) == good
+    listing = json.loads(project.run("backup", "list", "--json").out)
+    assert any(CONTRACT in json.dumps(entry) for entry in listing)
+
+
+def test_hook_mode_writes_a_missing_contract(make_project: Callable[..., Project]) -> None:
+    project = with_contract(make_project)
+    assert project.run("sync", "-q").code == 0
+    (project.root / CONTRACT).unlink()
+    result = project.run("--no-cache")
+    assert result.code == 1
+    assert (project.root / CONTRACT).is_file()
+    assert project.run("--no-cache").code == 0
