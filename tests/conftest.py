@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,17 @@ from schema_sync_hook.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SHOP = REPO / "examples" / "shop"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a child that a test stops with SIGINT, as Ctrl-C would.
+
+    A runner started in the background (``tox &``, ``nohup``, many CI wrappers) has
+    SIGINT ignored, and an ignored signal stays ignored across fork and exec, so the
+    child's Python would never install its KeyboardInterrupt handler. The child starts
+    with the default disposition instead, as a terminal's foreground job has."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 
 SIMPLE_MODELS = '''
 from enum import Enum

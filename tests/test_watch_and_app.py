@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import SHOP, Project
+from conftest import SHOP, Project, interruptible
 
 pytestmark = pytest.mark.slow
 BOUND = 60.0
@@ -29,10 +29,22 @@ BOUND = 60.0
 class Logged:
     """A subprocess whose combined output is collected line by line."""
 
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        preexec_fn: Callable[[], None] = interruptible,  # stop() sends SIGINT; see conftest
+    ) -> None:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            args,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=preexec_fn,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -141,6 +153,33 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
     assert "Stopped watching" in watcher.text
     assert "Traceback" not in watcher.text
     assert not [pid for pid in spares if Path(f"/proc/{pid}").exists()]  # stopped with it
+
+
+def test_watch_in_the_background_ignores_ctrl_c_and_stops_on_sigterm(project: Project) -> None:
+    """``schema-sync-hook --watch &`` from a script starts it with SIGINT ignored: a
+    Ctrl-C meant for the foreground command leaves it watching (as any background job),
+    and ``kill`` (SIGTERM) stops it as cleanly as Ctrl-C does in a terminal."""
+    project.run("sync")
+    watcher = Logged(
+        [sys.executable, "-m", "schema_sync_hook", "--watch", "--root", str(project.root)],
+        project.root,
+        child_env(SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS="0.3"),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        watcher.wait_log("Watching")
+        watcher.proc.send_signal(signal.SIGINT)
+        project.edit_model(
+            "    pages =", "    isbn = fields.CharField(max_length=13, null=True)\n    pages ="
+        )
+        watcher.wait_for(lambda: "isbn:" in project.output.read_text(), "regeneration")
+        watcher.wait_log("Schemas written to:")  # logged once the next worker started
+        spares = child_pids(watcher.proc.pid)
+        assert watcher.stop(signal.SIGTERM) == 0, watcher.text
+    finally:
+        watcher.stop(signal.SIGKILL)
+    assert "Stopped watching" in watcher.text and "Traceback" not in watcher.text
+    assert spares and not [pid for pid in spares if Path(f"/proc/{pid}").exists()]
 
 
 def test_spare_worker_outlives_a_ctrl_c_meant_for_the_app(project: Project) -> None:
