@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from schema_sync_hook.description import Default, FieldSpec, ModelSpec, TypeRef
 from schema_sync_hook.plan import is_intact
-from schema_sync_hook.render import GeneratedFile, RenderOptions, render_file
+from schema_sync_hook.render import GeneratedFile, RenderOptions, _article, render_file
 
 INT32 = (("ge", -2147483648), ("le", 2147483647))
 ITEM = ModelSpec(
@@ -60,7 +60,7 @@ CREATE = '''class ItemCreate(BaseModel):
     secret_code: str'''
 
 UPDATE = '''class ItemUpdate(BaseModel):
-    """Schema for updating a item; send only the fields to change.
+    """Schema for updating an item; send only the fields to change.
 
     A thing for sale.
     """
@@ -158,3 +158,29 @@ def test_line_length_splits_lines_as_ruff_does() -> None:
     assert ruff.stdout == wide.content
     assert wide.content != render_file("api/out.py", [ITEM], ["m"], RenderOptions()).content
     validate_code(wide.content)
+
+
+@pytest.mark.parametrize(
+    ("model", "article"),
+    [
+        ("Author", "an"),
+        ("Order", "an"),
+        ("OrderItem", "an"),
+        ("Product", "a"),
+        ("User", "a"),
+        ("Unit", "a"),
+        ("Euro", "a"),
+        ("OneTimeCode", "a"),
+        ("Uninvited", "an"),
+        ("Hour", "an"),
+        ("HonestReview", "an"),
+        ("Habit", "a"),
+        ("SKUCode", "an"),
+        ("URLRecord", "a"),
+        ("HTTPLog", "an"),
+        ("_Author", "an"),
+    ],
+)
+def test_update_docstring_article_by_first_sound(model: str, article: str) -> None:
+    """'Schema for updating an author', chosen from the name's spelling (see _article)."""
+    assert _article(model) == article
