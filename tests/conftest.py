@@ -254,7 +254,15 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
     """A git repo with this checkout's code, as users would reference the real one."""
     repo = tmp_path_factory.mktemp("hook-repo")
-    for name in ("hook", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    names = (
+        "hook",
+        "setup.cfg",
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        ".pre-commit-hooks.yaml",
+    )
+    for name in names:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(
