@@ -516,3 +516,103 @@ def test_one_save_one_reload_serving_the_new_schema(tmp_path: Path, shop_venv: P
     own = [line for line in app.lines if line and not any(r in line for r in RELOADER_LINES)]
     odd = [line for line in own if line.split(" - ", 1)[0] not in ("INFO", "WARNING", "ERROR")]
     assert not odd, app.text
+
+
+def test_daily_flow_a_new_field_is_stored_after_the_restart(
+    tmp_path: Path, shop_venv: Path
+) -> None:
+    """The README's daily flow to its end: a field added to a model and saved restarts
+    the app once, and a create with the field succeeds, as the development database
+    follows the models at start-up; the rows made before the save are kept."""
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    port = free_port()
+    command = [str(shop_venv), "-m", "uvicorn", "src.main:app", "--reload", "--port", str(port)]
+    app = Logged(command, root, child_env())
+    try:
+        app.wait_log("Application startup complete")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            cat = client.post("/categories", json={"name": "Books", "slug": "books"}).json()
+            old = client.post(
+                "/products",
+                json={"sku": "BK-1", "name": "Dune", "base_price": "9.99", "category_id": 1},
+            )
+            assert old.status_code == 201, old.text
+
+            models = root / "src/database/models/catalog.py"
+            text = models.read_text()
+            anchor = "    weight_grams = fields.IntField("
+            assert anchor in text
+            models.write_text(
+                text.replace(
+                    anchor, "    barcode = fields.CharField(max_length=32, null=True)\n" + anchor
+                )
+            )
+            app.wait_log("Application startup complete", count=2)
+
+            new = client.post(
+                "/products",
+                json={
+                    "sku": "BK-2",
+                    "name": "Dune Messiah",
+                    "base_price": "10.99",
+                    "category_id": cat["id"],
+                    "barcode": "9780441172719",
+                },
+            )
+            assert new.status_code == 201, new.text + app.text
+            assert new.json()["barcode"] == "9780441172719"
+            listed = client.get("/products").json()
+            assert [(p["sku"], p["barcode"]) for p in listed] == [
+                ("BK-1", None),
+                ("BK-2", "9780441172719"),
+            ]
+    finally:
+        app.stop(signal.SIGINT)
+    assert "had the schema of older models: rebuilt from the models, rows copied" in app.text
+    assert "Traceback" not in app.text
+    assert (root / "db.sqlite3-previous").is_file()
+    assert not (root / "db.sqlite3-fresh").exists()
+    db = sqlite3.connect(root / "db.sqlite3")
+    try:
+        assert db.execute("SELECT sku, barcode FROM product ORDER BY id").fetchall() == [
+            ("BK-1", None),
+            ("BK-2", "9780441172719"),
+        ]
+    finally:
+        db.close()
+
+
+def test_production_leaves_the_database_alone(tmp_path: Path) -> None:
+    """SCHEMA_SYNC_ENVIRONMENT=production: a table of older models stays as it is."""
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    old_table = "CREATE TABLE product (id INTEGER PRIMARY KEY, sku VARCHAR(64) NOT NULL)"
+    db = sqlite3.connect(root / "db.sqlite3")
+    db.execute(old_table)
+    db.execute("INSERT INTO product VALUES (1, 'BK-1')")
+    db.commit()
+    db.close()
+    port = free_port()
+    app = Logged(
+        [sys.executable, "-m", "uvicorn", "src.main:app", "--port", str(port)],
+        root,
+        child_env(SCHEMA_SYNC_ENVIRONMENT="production"),
+    )
+    try:
+        app.wait_log("Application startup complete")
+    finally:
+        app.stop(signal.SIGTERM)
+    db = sqlite3.connect(root / "db.sqlite3")
+    try:
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'product'").fetchone()
+        assert sql == (old_table,)
+        assert db.execute("SELECT id, sku FROM product").fetchall() == [(1, "BK-1")]
+    finally:
+        db.close()
+    assert not (root / "db.sqlite3-previous").exists()
+    assert "rebuilt" not in app.text
