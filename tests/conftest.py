@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -19,6 +20,17 @@ from schema_sync_hook.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SHOP = REPO / "examples" / "shop"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a child that a test stops with SIGINT, as Ctrl-C would.
+
+    A runner started in the background (``tox &``, ``nohup``, many CI wrappers) has
+    SIGINT ignored, and an ignored signal stays ignored across fork and exec, so the
+    child's Python would never install its KeyboardInterrupt handler. The child starts
+    with the default disposition instead, as a terminal's foreground job has."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 
 SIMPLE_MODELS = '''
 from enum import Enum
@@ -252,7 +264,15 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, str]:
     """A git repo with this checkout's code, as users would reference the real one."""
     repo = tmp_path_factory.mktemp("hook-repo")
-    for name in ("hook", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    names = (
+        "hook",
+        "setup.cfg",
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        ".pre-commit-hooks.yaml",
+    )
+    for name in names:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(

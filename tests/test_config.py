@@ -176,6 +176,36 @@ def test_models_required(tmp_path: Path) -> None:
         load_config(tmp_path, environ={})
 
 
+def test_models_missing_at_a_monorepo_top_names_the_root_to_pass(tmp_path: Path) -> None:
+    """Run from a repository's top, where nothing is configured but a service is: the
+    error names --root (and the pre-commit args) as the way out."""
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "services" / "api" / "pyproject.toml", '[tool.schema-sync]\nmodels=["m"]\n')
+    write(tmp_path / "node_modules" / "x" / "pyproject.toml", "[tool.schema-sync]\n")
+    write(tmp_path / ".cache" / "pyproject.toml", "[tool.schema-sync]\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(cwd=tmp_path, environ={})
+    message = str(raised.value)
+    assert "no models configured; services/api/ configures schema-sync" in message
+    assert "run with --root services/api (" in message
+    assert "args: [--root, services/api], files: ^services/api/" in message
+    assert "node_modules" not in message and ".cache" not in message
+
+    write(tmp_path / "libs" / "setup.cfg", "[schema-sync]\nmodels = m\n")
+    with pytest.raises(ConfigError, match="--root libs or --root services/api"):
+        load_config(cwd=tmp_path, environ={})
+    with pytest.raises(ConfigError, match=r"--root \.\./libs or --root \.\./services/api"):
+        load_config(tmp_path, cwd=tmp_path / "node_modules", environ={})  # from a subfolder
+
+
+def test_models_missing_with_nothing_below_keeps_the_plain_advice(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.black]\n")
+    write(tmp_path / "src" / "pyproject.toml", "[tool.black]\n")
+    with pytest.raises(ConfigError, match=r'add models = \["your.models"\]') as raised:
+        load_config(cwd=tmp_path, environ={})
+    assert "--root" not in str(raised.value)
+
+
 def test_line_length_from_ruff_then_black(tmp_path: Path) -> None:
     write(
         tmp_path / "pyproject.toml",

@@ -18,7 +18,7 @@ import pytest
 
 from schema_sync_hook.plan.changes import is_intact
 
-from conftest import Project, can_unshare, run_confined
+from conftest import Project, can_unshare, interruptible, run_confined
 
 OUT = "api/schemas_generated.py"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -39,6 +39,7 @@ def spawn(project: Project, *args: str, **kwargs: object) -> subprocess.Popen[st
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,  # stopped with SIGINT; see conftest
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -87,6 +88,7 @@ def spawn_pausing(project: Project, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,  # stopped with SIGINT; see conftest
     )
 
 

@@ -7,6 +7,7 @@ so pre-commit builds the hook's virtualenv (from the package registry) once.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+import schema_sync_hook
 
 from conftest import REPO, SIMPLE_MODELS, commit, run
 
@@ -259,3 +262,112 @@ def test_watcher_does_not_write_during_a_commit(
     finally:
         watcher.terminate()
         watcher.wait(timeout=60)
+
+
+# --- the README's recipes, as a consumer pastes them ------------------------------
+
+README_URL = "https://github.com/<owner>/schema-sync-hook"
+
+
+def readme_yaml(heading: str) -> str:
+    """The first YAML block of the README after ``heading``."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"```yaml\n(.*?)```", text[text.index(heading) :], re.DOTALL)
+    assert found, heading
+    return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def released(hook_repo: tuple[Path, str], env: dict[str, str]) -> tuple[Path, str]:
+    """The hook repository tagged as a release is: ``v<__version__>``, a version that
+    CHANGELOG.md records."""
+    repo, _sha = hook_repo
+    version = schema_sync_hook.__version__
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## {re.escape(version)}$", changelog, re.MULTILINE), version
+    run(["git", "tag", "-f", f"v{version}"], repo, env)
+    return repo, f"v{version}"
+
+
+def pasted(snippet: str, released: tuple[Path, str]) -> str:
+    """The README's snippet with its URL pointing at the local clone; the rev untouched."""
+    repo, tag = released
+    assert README_URL in snippet
+    assert re.findall(r"rev: (\S+)", snippet) == [tag]  # the README names the release
+    return snippet.replace(README_URL, str(repo))
+
+
+def test_readme_snippet_works_as_pasted(
+    tmp_path: Path, released: tuple[Path, str], env: dict[str, str]
+) -> None:
+    root = tmp_path / "consumer"
+    root.mkdir()
+    (root / "shopmodels.py").write_text(textwrap.dedent(SIMPLE_MODELS).lstrip())
+    (root / "pyproject.toml").write_text(
+        '[tool.schema-sync]\nmodels = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+    )
+    snippet = readme_yaml("**1. The published hook")
+    (root / ".pre-commit-config.yaml").write_text(pasted(snippet, released))
+    run(["git", "init", "-q", "-b", "main"], root, env)
+    run([sys.executable, "-m", "pre_commit", "install"], root, env)
+    run(["git", "add", "-A"], root, env)
+    first = commit(root, env, "models")
+    assert first.returncode != 0 and f"created {OUT}" in first.stdout, first.stdout
+    run(["git", "add", OUT], root, env)
+    second = commit(root, env, "models and schemas")
+    assert second.returncode == 0, second.stdout
+    assert "schema-sync" in second.stdout and "Passed" in second.stdout
+
+
+def test_readme_monorepo_recipe(
+    tmp_path: Path, released: tuple[Path, str], env: dict[str, str]
+) -> None:
+    """Two projects under services/: without --root the hook names the way out; with
+    the README's recipe each hook runs for its own folder only."""
+    repo, tag = released
+    root = tmp_path / "monorepo"
+    for service in ("api", "billing"):
+        folder = root / "services" / service
+        folder.mkdir(parents=True)
+        (folder / "shopmodels.py").write_text(textwrap.dedent(SIMPLE_MODELS).lstrip())
+        (folder / "pyproject.toml").write_text(
+            '[tool.schema-sync]\nmodels = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+        )
+    (root / "README.md").write_text("monorepo\n")
+    run(["git", "init", "-q", "-b", "main"], root, env)
+    run([sys.executable, "-m", "pre_commit", "install"], root, env)
+    api, billing = (root / "services" / s / OUT for s in ("api", "billing"))
+
+    # The hook as for a single project: run from the top, it finds nothing to do there.
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {tag}\n    hooks:\n      - id: schema-sync\n"
+        '        additional_dependencies: ["tortoise-orm==1.1.9"]\n'
+    )
+    run(["git", "add", "-A"], root, env)
+    plain = commit(root, env, "two services")
+    assert plain.returncode != 0
+    assert "no models configured" in plain.stdout, plain.stdout
+    assert "run with --root services/api or --root services/billing" in plain.stdout
+    assert "args: [--root, services/api], files: ^services/api/" in plain.stdout
+
+    # The README's recipe: each service's hook writes its own file.
+    recipe = readme_yaml("**A monorepo.**")
+    (root / ".pre-commit-config.yaml").write_text(pasted(recipe, released))
+    run(["git", "add", "-A"], root, env)
+    first = commit(root, env, "two services")
+    assert first.returncode != 0
+    assert api.is_file() and billing.is_file(), first.stdout
+    run(["git", "add", "-A"], root, env)
+    assert commit(root, env, "two services and their schemas").returncode == 0
+
+    # A change in one service runs only that service's hook.
+    add_isbn(api.parent.parent)
+    before = billing.read_bytes()
+    run(["git", "add", "-A"], root, env)
+    drift = commit(root, env, "isbn in the api")
+    assert drift.returncode != 0
+    assert "models changed: Book (isbn)" in drift.stdout, drift.stdout
+    assert "(no files to check)Skipped" in drift.stdout  # billing's hook
+    assert "isbn: str | None" in api.read_text() and billing.read_bytes() == before
+    run(["git", "add", "-A"], root, env)
+    assert commit(root, env, "isbn with schemas").returncode == 0

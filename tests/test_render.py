@@ -20,6 +20,7 @@ from schema_sync_hook.describe.spec import Default, FieldSpec, ModelSpec, TypeRe
 from schema_sync_hook.plan.changes import is_intact
 from schema_sync_hook.render.files import GeneratedFile, render_file
 from schema_sync_hook.render.options import RenderOptions, Style
+from schema_sync_hook.render.words import article as _article
 
 INT32 = (("ge", -2147483648), ("le", 2147483647))
 ITEM = ModelSpec(
@@ -61,7 +62,7 @@ CREATE = '''class ItemCreate(BaseModel):
     secret_code: str'''
 
 UPDATE = '''class ItemUpdate(BaseModel):
-    """Schema for updating a item; send only the fields to change.
+    """Schema for updating an item; send only the fields to change.
 
     A thing for sale.
     """
@@ -160,3 +161,29 @@ def test_line_length_splits_lines_as_ruff_does() -> None:
     assert ruff.stdout == wide.content
     assert wide.content != render_file("api/out.py", [ITEM], ["m"], RenderOptions()).content
     validate_code(wide.content)
+
+
+@pytest.mark.parametrize(
+    ("model", "article"),
+    [
+        ("Author", "an"),
+        ("Order", "an"),
+        ("OrderItem", "an"),
+        ("Product", "a"),
+        ("User", "a"),
+        ("Unit", "a"),
+        ("Euro", "a"),
+        ("OneTimeCode", "a"),
+        ("Uninvited", "an"),
+        ("Hour", "an"),
+        ("HonestReview", "an"),
+        ("Habit", "a"),
+        ("SKUCode", "an"),
+        ("URLRecord", "a"),
+        ("HTTPLog", "an"),
+        ("_Author", "an"),
+    ],
+)
+def test_update_docstring_article_by_first_sound(model: str, article: str) -> None:
+    """'Schema for updating an author', chosen from the name's spelling (see _article)."""
+    assert _article(model) == article

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import SHOP, Project
+from conftest import SHOP, Project, interruptible
 
 pytestmark = pytest.mark.slow
 BOUND = 60.0
@@ -29,10 +29,22 @@ BOUND = 60.0
 class Logged:
     """A subprocess whose combined output is collected line by line."""
 
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        preexec_fn: Callable[[], None] = interruptible,  # stop() sends SIGINT; see conftest
+    ) -> None:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            args,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=preexec_fn,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -141,6 +153,33 @@ def test_watch_regenerates_survives_errors_and_stops_cleanly(
     assert "Stopped watching" in watcher.text
     assert "Traceback" not in watcher.text
     assert not [pid for pid in spares if Path(f"/proc/{pid}").exists()]  # stopped with it
+
+
+def test_watch_in_the_background_ignores_ctrl_c_and_stops_on_sigterm(project: Project) -> None:
+    """``schema-sync-hook --watch &`` from a script starts it with SIGINT ignored: a
+    Ctrl-C meant for the foreground command leaves it watching (as any background job),
+    and ``kill`` (SIGTERM) stops it as cleanly as Ctrl-C does in a terminal."""
+    project.run("sync")
+    watcher = Logged(
+        [sys.executable, "-m", "schema_sync_hook", "--watch", "--root", str(project.root)],
+        project.root,
+        child_env(SCHEMA_SYNC_WATCH_DEBOUNCE_SECONDS="0.3"),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        watcher.wait_log("Watching")
+        watcher.proc.send_signal(signal.SIGINT)
+        project.edit_model(
+            "    pages =", "    isbn = fields.CharField(max_length=13, null=True)\n    pages ="
+        )
+        watcher.wait_for(lambda: "isbn:" in project.output.read_text(), "regeneration")
+        watcher.wait_log("Schemas written to:")  # logged once the next worker started
+        spares = child_pids(watcher.proc.pid)
+        assert watcher.stop(signal.SIGTERM) == 0, watcher.text
+    finally:
+        watcher.stop(signal.SIGKILL)
+    assert "Stopped watching" in watcher.text and "Traceback" not in watcher.text
+    assert spares and not [pid for pid in spares if Path(f"/proc/{pid}").exists()]
 
 
 def test_spare_worker_outlives_a_ctrl_c_meant_for_the_app(project: Project) -> None:
@@ -477,3 +516,103 @@ def test_one_save_one_reload_serving_the_new_schema(tmp_path: Path, shop_venv: P
     own = [line for line in app.lines if line and not any(r in line for r in RELOADER_LINES)]
     odd = [line for line in own if line.split(" - ", 1)[0] not in ("INFO", "WARNING", "ERROR")]
     assert not odd, app.text
+
+
+def test_daily_flow_a_new_field_is_stored_after_the_restart(
+    tmp_path: Path, shop_venv: Path
+) -> None:
+    """The README's daily flow to its end: a field added to a model and saved restarts
+    the app once, and a create with the field succeeds, as the development database
+    follows the models at start-up; the rows made before the save are kept."""
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    port = free_port()
+    command = [str(shop_venv), "-m", "uvicorn", "src.main:app", "--reload", "--port", str(port)]
+    app = Logged(command, root, child_env())
+    try:
+        app.wait_log("Application startup complete")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            cat = client.post("/categories", json={"name": "Books", "slug": "books"}).json()
+            old = client.post(
+                "/products",
+                json={"sku": "BK-1", "name": "Dune", "base_price": "9.99", "category_id": 1},
+            )
+            assert old.status_code == 201, old.text
+
+            models = root / "src/database/models/catalog.py"
+            text = models.read_text()
+            anchor = "    weight_grams = fields.IntField("
+            assert anchor in text
+            models.write_text(
+                text.replace(
+                    anchor, "    barcode = fields.CharField(max_length=32, null=True)\n" + anchor
+                )
+            )
+            app.wait_log("Application startup complete", count=2)
+
+            new = client.post(
+                "/products",
+                json={
+                    "sku": "BK-2",
+                    "name": "Dune Messiah",
+                    "base_price": "10.99",
+                    "category_id": cat["id"],
+                    "barcode": "9780441172719",
+                },
+            )
+            assert new.status_code == 201, new.text + app.text
+            assert new.json()["barcode"] == "9780441172719"
+            listed = client.get("/products").json()
+            assert [(p["sku"], p["barcode"]) for p in listed] == [
+                ("BK-1", None),
+                ("BK-2", "9780441172719"),
+            ]
+    finally:
+        app.stop(signal.SIGINT)
+    assert "had the schema of older models: rebuilt from the models, rows copied" in app.text
+    assert "Traceback" not in app.text
+    assert (root / "db.sqlite3-previous").is_file()
+    assert not (root / "db.sqlite3-fresh").exists()
+    db = sqlite3.connect(root / "db.sqlite3")
+    try:
+        assert db.execute("SELECT sku, barcode FROM product ORDER BY id").fetchall() == [
+            ("BK-1", None),
+            ("BK-2", "9780441172719"),
+        ]
+    finally:
+        db.close()
+
+
+def test_production_leaves_the_database_alone(tmp_path: Path) -> None:
+    """SCHEMA_SYNC_ENVIRONMENT=production: a table of older models stays as it is."""
+    root = tmp_path / "shop"
+    shutil.copytree(
+        SHOP, root, ignore=shutil.ignore_patterns("*.sqlite3*", ".schema_sync", "__pycache__")
+    )
+    old_table = "CREATE TABLE product (id INTEGER PRIMARY KEY, sku VARCHAR(64) NOT NULL)"
+    db = sqlite3.connect(root / "db.sqlite3")
+    db.execute(old_table)
+    db.execute("INSERT INTO product VALUES (1, 'BK-1')")
+    db.commit()
+    db.close()
+    port = free_port()
+    app = Logged(
+        [sys.executable, "-m", "uvicorn", "src.main:app", "--port", str(port)],
+        root,
+        child_env(SCHEMA_SYNC_ENVIRONMENT="production"),
+    )
+    try:
+        app.wait_log("Application startup complete")
+    finally:
+        app.stop(signal.SIGTERM)
+    db = sqlite3.connect(root / "db.sqlite3")
+    try:
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'product'").fetchone()
+        assert sql == (old_table,)
+        assert db.execute("SELECT id, sku FROM product").fetchall() == [(1, "BK-1")]
+    finally:
+        db.close()
+    assert not (root / "db.sqlite3-previous").exists()
+    assert "rebuilt" not in app.text

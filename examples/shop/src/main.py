@@ -1,6 +1,10 @@
 """The shop API: FastAPI + Tortoise on SQLite, using the generated schemas.
 
 Run from examples/shop:  uvicorn src.main:app --reload
+
+In development (unless SCHEMA_SYNC_ENVIRONMENT=production, the setting that also
+turns the schema sync off) the SQLite database follows the models at start-up: a
+field added to a model is a column after the restart (see database/dev_schema.py).
 """
 
 import logging
@@ -30,10 +34,12 @@ from .api.schemas_generated import (
     ProductResponse,
     ProductUpdate,
 )
+from .database.dev_schema import follow_models
 from .database.models import Category, Customer, Order, OrderItem, Product
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_URL = os.environ.get("SHOP_DB_URL", f"sqlite://{ROOT / 'db.sqlite3'}")
+DEVELOPMENT = os.environ.get("SCHEMA_SYNC_ENVIRONMENT", "development") != "production"
 TORTOISE_ORM: dict[str, Any] = {
     "connections": {"default": DB_URL},
     "apps": {
@@ -54,11 +60,11 @@ for _name in ("uvicorn", "uvicorn.access"):
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    async with (
-        schema_sync(root=ROOT),
-        RegisterTortoise(app, config=TORTOISE_ORM, generate_schemas=True),
-    ):
-        yield
+    async with schema_sync(root=ROOT):
+        if DEVELOPMENT:
+            await follow_models(TORTOISE_ORM)  # a column for every field added
+        async with RegisterTortoise(app, config=TORTOISE_ORM, generate_schemas=True):
+            yield
 
 
 app = FastAPI(title="Shop", lifespan=lifespan)

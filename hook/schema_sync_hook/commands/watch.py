@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 
 from schema_sync_hook.apply.transaction import refuse_in_production
 from schema_sync_hook.console import Console
@@ -22,8 +24,18 @@ def watch_command(config: Config, console: Console) -> Exit:
         log.setLevel(logging.WARNING)
     watcher = Watcher(config)
     watcher.regenerate_now()
+    # SIGTERM (``kill``) stops it as Ctrl-C does. A SIGINT that its starter ignored
+    # (``schema-sync-hook --watch &`` in a script, nohup) stays ignored, as for any
+    # background job: a Ctrl-C meant for the foreground command does not end it.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         watcher.run_forever()
     except KeyboardInterrupt:
         log.info("Stopped watching")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return Exit.OK
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

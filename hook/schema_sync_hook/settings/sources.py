@@ -192,7 +192,7 @@ def load_config(
 
     values, origins = _merge(sources.layers)
     settings = Settings(**values)
-    _check_settings(root, settings, origins)
+    _check_settings(root, settings, origins, cwd=None if config_file else cwd)
     return Config(
         root=root,
         settings=settings,
@@ -275,15 +275,25 @@ def _merge(
     return values, origins
 
 
-def _check_settings(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:
+def _check_settings(
+    root: Path, settings: Settings, origins: Mapping[str, str], cwd: Path | None = None
+) -> None:
     if not settings.models and not settings.tortoise_config:
-        raise ConfigError(
-            "configuration",
-            "models",
-            "no models configured",
+        fix = (
             'add models = ["your.models"] under [tool.schema-sync] in pyproject.toml'
-            " (or set tortoise_config)",
+            " (or set tortoise_config)"
         )
+        below = _configured_below(root) if cwd is not None else []
+        if below and cwd is not None:
+            shown = [_relative(folder, cwd, root) for folder in below]
+            first = _relative(below[0], root, root)  # pre-commit runs from the repository root
+            verb = "configures" if len(shown) == 1 else "configure"
+            fix = (
+                f"{' and '.join(f'{name}/' for name in shown)} {verb} schema-sync: run with "
+                f"{' or '.join(f'--root {name}' for name in shown)} (in .pre-commit-config.yaml:"
+                f" args: [--root, {first}], files: ^{first}/)"
+            )
+        raise ConfigError("configuration", "models", "no models configured", fix)
     if settings.models and settings.tortoise_config:
         raise ConfigError(
             origins["tortoise_config"],
@@ -292,6 +302,56 @@ def _check_settings(root: Path, settings: Settings, origins: Mapping[str, str]) 
             "use either models or tortoise_config, not both",
         )
     _check_paths(root, settings, origins)
+
+
+_NOT_PROJECTS = frozenset({"node_modules", "__pycache__", "site-packages", "build", "dist"})
+
+
+def _configured_below(root: Path, depth: int = 3, limit: int = 2000) -> list[Path]:
+    """Folders up to ``depth`` levels below ``root`` whose pyproject.toml or setup.cfg
+    configures schema-sync (a monorepo run from its top): what ``--root`` should name.
+    Hidden folders and virtualenvs are left out; at most ``limit`` folders are looked at."""
+    found: list[Path] = []
+    level, seen = [root], 0
+    for _ in range(depth):
+        deeper: list[Path] = []
+        for folder in level:
+            try:
+                children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
+            except OSError:
+                continue
+            for child in children:
+                if child.name.startswith(".") or child.name in _NOT_PROJECTS:
+                    continue
+                seen += 1
+                if seen > limit:
+                    return found
+                if (child / "pyvenv.cfg").exists():
+                    continue
+                if _configures(child):
+                    found.append(child)
+                else:
+                    deeper.append(child)
+        level = deeper
+    return found
+
+
+def _configures(folder: Path) -> bool:
+    for name, marker in (("pyproject.toml", "[tool.schema-sync"), ("setup.cfg", "[schema-sync]")):
+        try:
+            if marker in (folder / name).read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _relative(path: Path, cwd: Path, root: Path) -> str:
+    """``path`` as ``--root`` takes it from ``cwd``: relative when ``cwd`` is in ``root``."""
+    cwd = cwd.resolve()
+    if cwd == root or root in cwd.parents:
+        return Path(os.path.relpath(path, cwd)).as_posix()
+    return str(path)
 
 
 def _has_nul(value: Any) -> bool:
