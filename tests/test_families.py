@@ -54,18 +54,23 @@ class Queries(logging.Handler):
             self.sql.append(message)
 
 
-def on_database(scenario: Callable[[Any, Queries], Awaitable[None]]) -> None:
-    """Run ``scenario(models, queries)`` against a fresh SQLite database with rows."""
+def on_database(
+    scenario: Callable[[Any, Queries], Awaitable[None]],
+    module: str = "goldmodels",
+    rows: Callable[[Any], Awaitable[None]] | None = None,
+) -> None:
+    """Run ``scenario(models, queries)`` against a fresh SQLite database with rows
+    (``rows(models)`` writes them; ``seed`` by default)."""
 
     async def run() -> None:
-        await Tortoise.init(db_url="sqlite://:memory:", modules={"models": ["goldmodels"]})
+        await Tortoise.init(db_url="sqlite://:memory:", modules={"models": [module]})
         await Tortoise.generate_schemas()
         queries = Queries()
         logger = logging.getLogger("tortoise.db_client")
         level = logger.level
         try:
-            models = sys.modules["goldmodels"]
-            await seed(models)
+            models = sys.modules[module]
+            await (rows or seed)(models)
             logger.addHandler(queries)
             logger.setLevel(logging.DEBUG)
             await scenario(models, queries)

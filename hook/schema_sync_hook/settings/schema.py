@@ -19,6 +19,7 @@ from typing import Any
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.settings.variants import DEFAULT_CLASS_NAMES
 from schema_sync_hook.settings.variants import KEYS as VARIANTS
+from schema_sync_hook.settings.views import ViewDecl, parse_views
 
 ENV_PREFIX = "SCHEMA_SYNC_"
 APP_PLACEHOLDER = "{app}"
@@ -56,6 +57,7 @@ class Settings:
     class_names: tuple[tuple[str, str], ...] = DEFAULT_CLASS_NAMES
     base_class: str = "pydantic.BaseModel"
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    views: tuple[ViewDecl, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -373,6 +375,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "class_names": _parse_class_names,
     "base_class": _parse_dotted,
     "exclude": _parse_exclude,
+    "views": lambda value: parse_views(value, "configuration"),  # _merge passes the source
 }
 assert set(PARSERS) == set(KEYS)
 
