@@ -7,6 +7,7 @@ every level, ``nest = "*"`` against Tortoise's own creator, and every error of Â
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -20,7 +21,7 @@ from test_families import Queries, on_database
 
 from schema_sync_hook.cli import main
 
-from conftest import GOLDEN, Project
+from conftest import GOLDEN, Project, git
 
 VIEWS = GOLDEN / "views"
 
@@ -246,3 +247,23 @@ def test_views_table_change_is_drift(make_project: Callable[..., Project]) -> No
     )
     result = project.run("--check")
     assert result.code == 1 and "+class BookOut(" in result.out
+
+
+def test_gate_counts_views_as_responses(
+    make_project: Callable[..., Project], git_env: None
+) -> None:
+    view = '[tool.schema-sync.views.BookOut]\nmodel = "Book"\nnest = ["author"]\n'
+    project = make_project(config=BASE + view)
+    assert project.run("sync", "-q").code == 0
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "start")
+    path = project.root / "pyproject.toml"
+    path.write_text(path.read_text() + 'exclude = ["author.name"]\n', encoding="utf-8")
+    result = project.run("diff", "--against", "main", "--format", "json")
+    assert result.code == 1, result
+    files = json.loads(result.out)["files"]
+    changes = {(c["class"], tuple(c["fields"])): c for f in files for c in f["changes"]}
+    typed = changes["BookOut", ("author",)]  # AuthorResponse -> BookOutAuthor
+    assert typed["severity"] == "breaking" and typed["model"] == "Book", changes
+    assert changes["BookOutAuthor", ()]["severity"] == "compatible"  # a view class added

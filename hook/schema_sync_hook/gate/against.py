@@ -95,6 +95,13 @@ def class_names(config: Config) -> Mapping[str, str] | None:
     return dict(value) if value else None
 
 
+def view_models(config: Config) -> Mapping[str, str]:
+    """Each declared view's name -> its model's class name (the gate counts views as
+    Responses)."""
+    views = getattr(config.settings, "views", ())
+    return {view.name: view.model.rpartition(".")[2] for view in views}
+
+
 def revision(config: Config, ref: str, exact: bool = False) -> Revision:
     """Resolve what ``ref`` compares with; exit 2 outside git or for an unknown revision."""
     top = git.work_tree(config.root)
@@ -117,7 +124,7 @@ def against(
     found = compare(
         {n: c for n, (_, c) in old.items()},
         {n: c for n, (_, c) in new.items()},
-        class_namer(class_names(config)),
+        class_namer(class_names(config), view_models(config)),
     )
     changes, unused = accept(found, config.settings.accept_breaking)
     files = []
