@@ -128,6 +128,8 @@ def test_from_queryset_one_query_per_path_whatever_the_rows(gen: ModuleType) -> 
         assert [o.number for o in listed.root] == ["1", "2", "3"]
         single = await gen.OrderOut.from_queryset_single(models.Order.get(number="3"))
         assert single.customer.name == "bob" and len(single.items) == 2
+        bob = await gen.CustomerResponse.from_queryset_single(models.Customer.get(name="bob"))
+        assert bob.name == "bob"  # every Response has it too
         again = await gen.OrderOutList.from_tortoise_orm(await models.Order.all())
         assert again.model_dump() == listed.model_dump()
 
@@ -267,3 +269,16 @@ def test_gate_counts_views_as_responses(
     typed = changes["BookOut", ("author",)]  # AuthorResponse -> BookOutAuthor
     assert typed["severity"] == "breaking" and typed["model"] == "Book", changes
     assert changes["BookOutAuthor", ()]["severity"] == "compatible"  # a view class added
+
+
+def test_hook_and_cache_see_a_change_of_the_views_table(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(config=BASE)
+    assert project.run("sync", "-q").code == 0
+    assert project.run("-q").code == 0  # in sync: the cache holds this answer
+    path = project.root / "pyproject.toml"
+    path.write_text(path.read_text() + '[tool.schema-sync.views.BookOut]\nmodel = "Book"\n')
+    assert project.run("-q").code == 1  # hook mode: regenerated and written
+    assert "class BookOut(" in project.read("api/schemas_generated.py")
+    assert project.run("-q").code == 0
