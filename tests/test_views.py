@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import tortoise
 from pydantic import ValidationError
 from test_families import Queries, on_database
 
@@ -24,6 +25,7 @@ from schema_sync_hook.cli import main
 from conftest import GOLDEN, Project, git
 
 VIEWS = GOLDEN / "views"
+M2M_QUERIES = 2 if int(tortoise.__version__.split(".")[0]) >= 1 else 1
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +123,9 @@ def test_from_queryset_one_query_per_path_whatever_the_rows(gen: ModuleType) -> 
             rows = await gen.OrderTree.from_queryset(models.Order.filter(number__in=wanted))
             assert len(rows) == len(wanted)
             counts.append(len(queries.sql))
-        # rows + customer, referrer, referrals, items, product + two for the M2M tags
-        assert counts == [8, 8], counts
+        # rows + customer, referrer, referrals, items, product + the M2M tags: the through
+        # table, then the tags (tortoise-orm 0.25 joins the two in one query)
+        assert counts == [6 + M2M_QUERIES] * 2, counts
         queries.sql.clear()
         listed = await gen.OrderOutList.from_queryset(models.Order.all().order_by("id"))
         assert [o.number for o in listed.root] == ["1", "2", "3"]
