@@ -19,4 +19,3 @@ class ProductCreate(BaseProductCreate):
         if any(word in v.lower() for word in FORBIDDEN_WORDS):
             raise ValueError("Name contains forbidden word")
         return v
-
