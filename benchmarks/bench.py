@@ -12,6 +12,8 @@ maximum resident set size. Rows:
 - the same                                         vs  ``pydantic_model_creator`` x 3 variants
 - hook after one model's field was edited (regenerates, writes, exit 1), vs import + init
 - watch latency, saved model file -> file on disk  vs  the debounce setting
+- 1,000 models with 100 views (``nest = "*"``, ``depth = 3``): full generation vs the
+  same project without views, and the time per class the views add
 - the example app under uvicorn, start to "Application startup complete": with the
   start-up sync and watcher (nothing changed; a model file touched) vs both off
 """
@@ -116,6 +118,49 @@ def build_project(root: Path, n: int) -> None:
     )
     (root / "pyproject.toml").write_text(
         '[tool.schema-sync]\nmodels = ["bench_models"]\noutput = "api/schemas_generated.py"\n'
+    )
+
+
+VIEWS = 100
+VIEW_DEPTH = 3
+
+
+def add_views(root: Path, n: int, count: int = VIEWS) -> None:
+    """``count`` views spread over the ``n`` models, every relation to VIEW_DEPTH levels."""
+    step = max(1, n // count)
+    tables = "".join(
+        f'\n[tool.schema-sync.views.View{i}]\nmodel = "M{i}"\nnest = "*"\ndepth = {VIEW_DEPTH}\n'
+        for i in range(0, step * count, step)
+    )
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write(tables)
+
+
+def views_case(tmp: Path, tool: list[str], runs: int, n: int = 1000) -> str:
+    """One line: what the views cost on top of the same project without them."""
+    roots, classes = {}, {}
+    for with_views in (False, True):
+        root = roots[with_views] = tmp / f"views{int(with_views)}"
+        build_project(root, n)
+        if with_views:
+            add_views(root, n)
+        subprocess.run([*tool, "sync", "-q", "--root", str(root)], check=True)
+        text = (root / "api" / "schemas_generated.py").read_text()
+        classes[with_views] = text.count("\nclass ")
+    # the two alternate, run by run: a shared machine's drift falls on both alike
+    samples: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(runs):
+        for with_views, root in roots.items():
+            command = [*tool, "--check", "--no-cache", "--root", str(root)]
+            samples[with_views].append(measure(root, command, 1)[0])
+    timings = {key: statistics.median(values) for key, values in samples.items()}
+    added = classes[True] - classes[False]
+    extra = timings[True] - timings[False]
+    return (
+        f'Views ({n} models, {VIEWS} views with nest = "*", depth = {VIEW_DEPTH}): full'
+        f" generation {timings[True]:.2f} s against {timings[False]:.2f} s without them"
+        f" ({extra:+.2f} s for the {added} classes they write,"
+        f" {extra / max(added, 1) * 1000:.1f} ms per class)."
     )
 
 
@@ -263,6 +308,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--debounce", type=float, default=2.0)
     parser.add_argument("--markdown", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--views-only", action="store_true", help="measure only the views case (1,000 models)"
+    )
     args = parser.parse_args()
 
     # Bytecode caches are written and warm, as in a user's environment (the first
@@ -271,6 +319,10 @@ def main() -> int:
     tool = [sys.executable, "-m", "schema_sync_hook"]
     rows = []
     full_times = {}
+    if args.views_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(views_case(Path(tmp), tool, args.runs))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             root = Path(tmp) / f"n{n}"
@@ -314,6 +366,7 @@ def main() -> int:
                 f"(init {init:.2f} s, creator {creator:.2f} s)",
                 file=sys.stderr,
             )
+        views_line = views_case(Path(tmp), tool, args.runs)
         latency_root = Path(tmp) / "watch"
         build_project(latency_root, 15)
         subprocess.run([*tool, "sync", "-q", "--root", str(latency_root)], check=True)
@@ -341,6 +394,7 @@ def main() -> int:
                 "",
                 f"Scaling: {big} models take {full_times[big] / full_times[200]:.2f}x the time of 200.",
             ]
+    lines += ["", views_line]
     lines += [
         "",
         f"Watch latency (15 models, debounce {args.debounce:.1f} s): "

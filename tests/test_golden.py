@@ -102,7 +102,9 @@ def test_goldens_are_formatted_and_lint_clean(tmp_path: Path, run_cli) -> None:
             "ruff", "format", "--check", "--line-length", line_length, "schemas.py", cwd=root
         )
         assert fmt.returncode == 0, (root.name, fmt.stdout + fmt.stderr)
-        check = _tool("ruff", "check", "--isolated", "schemas.py", cwd=root)
+        check = _tool(
+            "ruff", "check", "--isolated", "--line-length", line_length, "schemas.py", cwd=root
+        )
         assert check.returncode == 0, (root.name, check.stdout)
         mypy = _tool("mypy", "--strict", "--follow-imports=silent", "schemas.py", cwd=root)
         assert mypy.returncode == 0, (root.name, mypy.stdout)

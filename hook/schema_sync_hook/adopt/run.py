@@ -124,7 +124,7 @@ def generate_with_views(config: Config, declarations: dict[str, dict[str, Any]])
 
     current = dict(getattr(config.settings, "views") or {})  # noqa: B009
     merged = PARSERS["views"]({**current, **declarations})
-    settings = dataclasses.replace(config.settings, views=merged)  # type: ignore[call-arg]
+    settings = dataclasses.replace(config.settings, views=merged)
     return generate_source(dataclasses.replace(config, settings=settings))
 
 

@@ -11,6 +11,7 @@ from schema_sync_hook.apply import backups, files
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.plan.changes import file_state
+from schema_sync_hook.render.views import view_class_names
 from schema_sync_hook.settings.schema import MAPPINGS, Config
 
 RULE = "=" * 80
@@ -30,6 +31,7 @@ def collect(config: Config) -> dict[str, Any]:
         "backups": len(backups.list_backups(config.backup_dir)),
         "error": None,
         "stubbed_modules": [],
+        "views": [],
         "settings": {
             key: {"value": _shown(key, getattr(settings, key)), "source": source}
             for key, source in config.origins.items()
@@ -52,6 +54,10 @@ def collect(config: Config) -> dict[str, Any]:
     else:
         info["models_found"] = len(project.models)
         info["stubbed_modules"] = list(project.stubbed)
+        info["views"] = [
+            {"name": v.name, "model": v.root.model.name, "classes": view_class_names(v)}
+            for v in project.views
+        ]
         for gen in generated:
             text = files.read_text(config.path(gen.path))
             state = file_state(text, gen.content, manual=gen.contract)
@@ -73,6 +79,8 @@ def collect(config: Config) -> dict[str, Any]:
 
 def _shown(key: str, value: Any) -> Any:
     """A setting as the user wrote it: a table as a JSON object, a list as a list."""
+    if key == "views":
+        return {view.name: view.as_table() for view in value}
     if key in MAPPINGS:
         return {k: _plain(v) for k, v in value}
     return _plain(value)
@@ -82,6 +90,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def _view_row(view: dict[str, Any]) -> str:
+    count = len(view["classes"])
+    return f"{view['name']} ({view['model']}, {count} class{'es' if count > 1 else ''})"
 
 
 def status_command(config: Config, console: Console, as_json: bool) -> Exit:
@@ -106,6 +119,7 @@ def status_command(config: Config, console: Console, as_json: bool) -> Exit:
             ("Generated Schema State", info["state"]),
             ("Backups", info["backups"]),
             ("Stubbed Modules", ", ".join(info["stubbed_modules"]) or "none"),
+            ("Views", ", ".join(_view_row(v) for v in info["views"]) or "none"),
         ]
         console.print(RULE)
         console.print("SCHEMA SYNC STATUS")

@@ -136,6 +136,32 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
+class ViewLevel:
+    """One level of a view (SPEC §12): a model, its fields, the relations nested below.
+
+    ``path`` holds the relation names from the view's root; ``reuse``: nothing restricts
+    or nests below, so the model's own Response serves this level.
+    """
+
+    model: ModelSpec
+    path: tuple[str, ...]
+    fields: tuple[FieldSpec, ...]
+    computed: tuple[ComputedSpec, ...]
+    nested: tuple[tuple[RelationSpec, ViewLevel], ...] = ()
+    reuse: bool = False
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A declared view resolved against the models; ``origin`` is where it was declared."""
+
+    name: str
+    root: ViewLevel
+    list_class: bool = False
+    origin: str = ""
+
+
+@dataclass(frozen=True)
 class AppSpec:
     label: str
     modules: tuple[str, ...]
@@ -150,6 +176,7 @@ class ProjectSpec:
     # (file, line, module) answered with a placeholder (see schema_sync_hook.missing.session).
     stubbed: tuple[str, ...] = ()
     stub_sites: tuple[tuple[str, int, str], ...] = ()
+    views: tuple[ViewSpec, ...] = ()
 
     @property
     def models(self) -> tuple[ModelSpec, ...]:

@@ -98,6 +98,13 @@ def class_names(config: Config) -> Mapping[str, str] | None:
     return dict(value) if value else None
 
 
+def view_models(config: Config) -> Mapping[str, str]:
+    """Each declared view's name -> its model's class name (the gate counts views as
+    Responses)."""
+    views = getattr(config.settings, "views", ())
+    return {view.name: view.model.rpartition(".")[2] for view in views}
+
+
 def revision(config: Config, ref: str, exact: bool = False) -> Revision:
     """Resolve what ``ref`` compares with; exit 2 outside git or for an unknown revision."""
     top = git.work_tree(config.root)
@@ -116,7 +123,7 @@ def against(
     """Compare REF's contract with the fresh one (``contracts``: REF's, None when REF has
     none, then the working tree's); ``generated`` gives the files and their diffs."""
     old, new = contracts
-    found = compare_contracts(old or {}, new, class_namer(class_names(config)))
+    found = compare_contracts(old or {}, new, class_namer(class_names(config), view_models(config)))
     changes, unused = accept(found, config.settings.accept_breaking)
     python = [g for g in generated if not g.contract]
     old_texts = {g.path: git.show(rev.top, rev.commit, config.path(g.path)) for g in python}

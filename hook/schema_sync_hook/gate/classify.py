@@ -66,14 +66,24 @@ class SchemaChange:
 Namer = Callable[[str], tuple[str | None, str | None]]
 
 
-def class_namer(templates: Mapping[str, str] | None = None) -> Namer:
-    """A function: class name -> (model name, variant), per the ``class_names`` templates."""
+def class_namer(
+    templates: Mapping[str, str] | None = None, views: Mapping[str, str] | None = None
+) -> Namer:
+    """A function: class name -> (model name, variant), per the ``class_names`` templates.
+
+    A view's classes (``views``: view name -> model) are Responses (SPEC §12): the view
+    itself, its ``List`` and its own nested classes (the view's name, then CamelCase).
+    """
     patterns = []
     for variant, template in (templates or DEFAULT_CLASS_NAMES).items():
         head, _, tail = template.partition("{model}")
         patterns.append((re.compile(f"{re.escape(head)}(\\w+?){re.escape(tail)}"), variant))
+    by_length = sorted((views or {}).items(), key=lambda item: -len(item[0]))
 
     def name(cls: str) -> tuple[str | None, str | None]:
+        for view, model in by_length:
+            if cls == view or (cls.startswith(view) and cls[len(view)].isupper()):
+                return model, "response"
         for pattern, variant in patterns:
             match = pattern.fullmatch(cls)
             if match:

@@ -23,7 +23,8 @@ from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
 
 from schema_sync_hook.describe.fields import describe_model
-from schema_sync_hook.describe.spec import AppSpec, ProjectSpec, TypeRef
+from schema_sync_hook.describe.spec import AppSpec, ProjectSpec, TypeRef, ViewSpec
+from schema_sync_hook.describe.views import resolve_views, rules_for
 from schema_sync_hook.errors import ConfigError, ModelImportError, UserError
 from schema_sync_hook.load.importing import project_imports
 from schema_sync_hook.load.sourcememo import class_source_memo
@@ -93,18 +94,32 @@ def _describe_once(config: Config) -> ProjectSpec:
                 _import_apps(apps, config.root)
             _check_base_class(config)
             overrides = dict(config.settings.type_overrides)
+            classes = {label: _app_models(label, modules) for label, modules in apps}
             specs = tuple(
                 AppSpec(
                     label=label,
                     modules=tuple(modules),
-                    models=tuple(
-                        describe_model(model, overrides) for model in _app_models(label, modules)
-                    ),
+                    models=tuple(describe_model(model, overrides) for model in classes[label]),
                 )
                 for label, modules in apps
             )
+            project = ProjectSpec(apps=specs)
+            views = _views(config, project, classes)
         files = sorted(imported())
-    return ProjectSpec(apps=specs, imported_files=tuple(files))
+    return dataclasses.replace(project, imported_files=tuple(files), views=views)
+
+
+def _views(
+    config: Config, project: ProjectSpec, classes: Mapping[str, Sequence[type[Model]]]
+) -> tuple[ViewSpec, ...]:
+    """The declared views, resolved against the described models (SPEC §12)."""
+    settings = config.settings
+    if not settings.views:
+        return ()
+    by_name = {(label, c.__name__): c for label, found in classes.items() for c in found}
+    response = dict(settings.exclude).get("response", ())
+    rules = rules_for(by_name, settings.sensitive_fields, response)
+    return resolve_views(project, settings.views, rules)
 
 
 def _check_base_class(config: Config) -> None:

@@ -60,7 +60,9 @@ BASEMODEL_ATTRIBUTES = frozenset(
 
 
 # Names the generated Response base defines: a field of one of these names gets an alias.
-READER_ATTRIBUTES = frozenset(["prefetch", "from_tortoise_orm", "from_queryset"])
+READER_ATTRIBUTES = frozenset(
+    ["prefetch", "from_tortoise_orm", "from_queryset", "from_queryset_single"]
+)
 
 
 def attribute_names(names: Sequence[str]) -> dict[str, str]:

@@ -8,11 +8,12 @@ of ``Field``, the import names, how a long line is split) is made in Python
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from schema_sync_hook.describe.spec import (
@@ -22,9 +23,11 @@ from schema_sync_hook.describe.spec import (
     ProjectSpec,
     RelationSpec,
     TypeRef,
+    ViewSpec,
 )
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.render import layout, not_null_source, pysource, reader_source
+from schema_sync_hook.render import views as shapes
 from schema_sync_hook.render.fields import (
     attribute_names,
     field_lines,
@@ -86,11 +89,15 @@ def render_project(
     files = []
     groups = output_paths(project, output)
     homes = {(m.app, m.name): path for path, models in groups for m in models}
+    if project.views:  # a view reuses the Responses: they are written
+        if not options.emitted("Response"):
+            options = dataclasses.replace(options, variants=(*options.variants, "response"))
+        shapes.check_names(project.views, _class_names(project.models, options), options)
     for path, models in groups:
         modules = [m for app in project.apps for m in app.modules if _has_models(m, models)]
-        files.append(
-            render_file(path, models, modules or list(project.modules), options, homes=homes)
-        )
+        own = [v for v in project.views if homes[v.root.model.app, v.root.model.name] == path]
+        modules = modules or list(project.modules)
+        files.append(render_file(path, models, modules, options, homes=homes, views=own))
     return files
 
 
@@ -104,11 +111,14 @@ def render_file(
     modules: Sequence[str],
     options: RenderOptions,
     homes: Mapping[tuple[str, str], str] | None = None,
+    views: Sequence[ViewSpec] = (),
 ) -> GeneratedFile:
     for model in models:
         code_name(model.name, f"{model.module}.{model.name}", "the model name")
     names = _class_names(models, options)
-    imports = Imports(reserved=_reserved_names(models, names))
+    view_names = [(n, v.root.model.name) for v in views for n in shapes.view_class_names(v)]
+    reserved = _reserved_names(models, names) | {n for n, _ in view_names}
+    imports = Imports(reserved=reserved)
     base = imports.use(options.base_class)
     config_dict = imports.use(_PYDANTIC[1])
     reads = options.emitted("Response")
@@ -119,13 +129,14 @@ def render_file(
             if options.emitted(variant):
                 parent = reader_source.READER if variant == "Response" else base
                 classes.append(_render_class(model, variant, parent, config_dict, imports, options))
-    late = Imports(reserved=_reserved_names(models, names) | set(imports.chosen.values()))
+    late = Imports(reserved=reserved | set(imports.chosen.values()))
     details = []
+    where = _Where(path, homes or {(m.app, m.name): path for m in models}, late)
     if options.emitted("Detail"):
-        where = _Where(path, homes or {(m.app, m.name): path for m in models}, late)
         for model in models:
             imports.owner = late.owner = model.name
             details.append(_render_detail(model, config_dict, imports, where, options))
+    details += _view_classes(views, imports, where, config_dict, options)
     late_imports = late_import_lines(late, options.style)
     checking = imports.use(_TYPE_CHECKING) if late_imports else ""
     helpers = not_null_source.lines(imports.use) if imports.not_null_used else []
@@ -146,8 +157,17 @@ def render_file(
         modules=tuple(modules),
         classes=tuple(
             (names[m.name, v], m.name) for m in models for v in VARIANTS if options.emitted(v)
-        ),
+        )
+        + tuple(view_names),
     )
+
+
+def _view_classes(
+    found: Sequence[ViewSpec], imports: Imports, where: _Where, config: str, options: RenderOptions
+) -> list[_Class]:
+    nested = partial(_nested_class, where=where, options=options)
+    context = shapes.ViewContext(imports, config, options, nested)
+    return [_Class(lines) for lines in shapes.render_views(found, context)]
 
 
 def _class_names(models: Sequence[ModelSpec], options: RenderOptions) -> dict[tuple[str, str], str]:

@@ -1,7 +1,7 @@
 """Source of the base every generated Response inherits: it reads Tortoise objects.
 
 Written into the generated file (which imports neither tortoise nor this
-package): ``from_tortoise_orm``/``from_queryset``, the ``prefetch`` class
+package): ``from_tortoise_orm``/``from_queryset``/``from_queryset_single``, the ``prefetch`` class
 variable, and the check that turns an unfetched relation or an async computed
 field met by ``model_validate`` into a ValidationError that names the way out.
 """
@@ -125,7 +125,13 @@ class {READER}({base}):
         """Validate every row, with one ``prefetch_related`` call for ``prefetch``."""
         objects = await queryset.prefetch_related(*cls.prefetch)
         context = await _awaited(cls, objects)
-        return [cls.model_validate(obj, context=context) for obj in objects]'''
+        return [cls.model_validate(obj, context=context) for obj in objects]
+
+    @classmethod
+    async def from_queryset_single(cls: type[_R], queryset: {Any}) -> _R:  # noqa: PYI019
+        """Validate the one row of ``queryset`` (``Model.get(...)``), with ``prefetch``."""
+        obj = await queryset.prefetch_related(*cls.prefetch)
+        return cls.model_validate(obj, context=await _awaited(cls, [obj]))'''
 
 _REFS = {
     "Any": TypeRef("typing", "Any"),

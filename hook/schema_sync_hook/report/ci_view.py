@@ -21,7 +21,7 @@ from schema_sync_hook.describe.spec import (
     RelationSpec,
 )
 from schema_sync_hook.errors import UserError
-from schema_sync_hook.gate.against import BreakingReport, class_names
+from schema_sync_hook.gate.against import BreakingReport, class_names, view_models
 from schema_sync_hook.gate.classify import SchemaChange, class_namer, compare
 from schema_sync_hook.gate.genparse import parse_generated
 from schema_sync_hook.plan.changes import State
@@ -148,7 +148,7 @@ def _classified(
         after = parse_generated(new, path)
     except UserError:  # a hand edit that does not parse: the diff says it all
         return ()
-    changes = compare(before, after, class_namer(class_names(config)))
+    changes = compare(before, after, class_namer(class_names(config), view_models(config)))
     return tuple(_breaking_row(c, models) for c in changes)
 
 

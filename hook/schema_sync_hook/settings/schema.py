@@ -28,6 +28,7 @@ from schema_sync_hook.settings.values import (
 )
 from schema_sync_hook.settings.variants import DEFAULT_CLASS_NAMES
 from schema_sync_hook.settings.variants import KEYS as VARIANTS
+from schema_sync_hook.settings.views import ViewDecl, parse_views
 
 ENV_PREFIX = "SCHEMA_SYNC_"
 APP_PLACEHOLDER = "{app}"
@@ -66,6 +67,7 @@ class Settings:
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()
     adopt_assume: str = "unknown"  # "initialised": the app initialises Tortoise first (§13)
     contract_output: str | None = None
+    views: tuple[ViewDecl, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -349,6 +351,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "exclude": _parse_exclude,
     "adopt_assume": _parse_adopt_assume,
     "contract_output": _parse_contract_output,
+    "views": lambda value: parse_views(value, "configuration"),  # _merge passes the source
 }
 assert set(PARSERS) == set(KEYS)
 

@@ -25,6 +25,12 @@ from schema_sync_hook.settings.schema import (
     Config,
     Settings,
 )
+from schema_sync_hook.settings.views import (
+    ViewDecl,
+    is_toml_source,
+    parse_views,
+    refuse_outside_toml,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -265,6 +271,10 @@ def _merge(
                 raise ConfigError(
                     source, shown, "holds a NUL character", "remove it from the value"
                 )
+            if key == "views":
+                values[key] = _views(source, shown, raw_value)
+                origins[key] = source
+                continue
             try:
                 values[key] = PARSERS[key](raw_value)
             except ValueError as exc:
@@ -273,6 +283,12 @@ def _merge(
                 ) from None
             origins[key] = source
     return values, origins
+
+
+def _views(source: str, shown: str, value: Any) -> tuple[ViewDecl, ...]:
+    if not is_toml_source(source):
+        raise refuse_outside_toml(source, shown, value)
+    return parse_views(value, source)
 
 
 def _check_settings(

@@ -2,13 +2,7 @@
 
 from pydantic import field_validator
 
-from .schemas_generated import (
-    CustomerResponse,
-    OrderItemDetail,
-    OrderResponse,
-    ProductResponse,
-    ProductUpdate,
-)
+from .schemas_generated import OrderDeep, ProductResponse, ProductUpdate
 from .schemas_generated import ProductCreate as BaseProductCreate
 
 __all__ = ["OrderDeep", "ProductCreate", "ProductResponse", "ProductUpdate"]
@@ -25,12 +19,3 @@ class ProductCreate(BaseProductCreate):
         if any(word in v.lower() for word in FORBIDDEN_WORDS):
             raise ValueError("Name contains forbidden word")
         return v
-
-
-class OrderDeep(OrderResponse):
-    """An order with its customer, and its items with their products (two levels)."""
-
-    prefetch = ("customer", "items", "items__product")
-
-    customer: CustomerResponse
-    items: list[OrderItemDetail]
