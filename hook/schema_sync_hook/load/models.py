@@ -23,9 +23,11 @@ from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
 
 from schema_sync_hook.describe.fields import describe_model
+from schema_sync_hook.describe.overrides import resolve_overrides
 from schema_sync_hook.describe.spec import AppSpec, ProjectSpec, TypeRef
 from schema_sync_hook.errors import ConfigError, ModelImportError, UserError
 from schema_sync_hook.load.importing import project_imports
+from schema_sync_hook.load.nomodels import check_models_entries, refuse_empty_app
 from schema_sync_hook.load.sourcememo import class_source_memo
 from schema_sync_hook.missing import session as missing
 from schema_sync_hook.settings.schema import Config
@@ -91,8 +93,13 @@ def _describe_once(config: Config) -> ProjectSpec:
         with _tortoise_scope():
             with class_source_memo():
                 _import_apps(apps, config.root)
+            if config.settings.models:
+                check_models_entries(config.settings.models, config.origins.get("models", ""))
             _check_base_class(config)
-            overrides = dict(config.settings.type_overrides)
+            overrides = resolve_overrides(
+                config.settings.type_overrides,
+                config.origins.get("type_overrides", "configuration"),
+            )
             specs = tuple(
                 AppSpec(
                     label=label,
@@ -103,6 +110,10 @@ def _describe_once(config: Config) -> ProjectSpec:
                 )
                 for label, modules in apps
             )
+            key = "models" if config.settings.models else "tortoise_config"
+            for app in specs:
+                if not app.models:
+                    refuse_empty_app(app, key, config.origins.get(key, "configuration"))
         files = sorted(imported())
     return ProjectSpec(apps=specs, imported_files=tuple(files))
 
@@ -136,6 +147,30 @@ def _check_base_class(config: Config) -> None:
             f"{path!r} is not a subclass of pydantic.BaseModel",
             "point it at a BaseModel subclass (or remove the key)",
         )
+    problem = _not_a_plain_container(found)
+    if problem is not None:
+        raise ConfigError(
+            origin,
+            "base_class",
+            f"{path!r} {problem}",
+            "point it at a plain BaseModel subclass that holds named fields (or remove the key)",
+        )
+
+
+def _not_a_plain_container(base: type[Any]) -> str | None:
+    """Every generated class holds the model's named fields, and only needs those."""
+    from pydantic import RootModel
+
+    if issubclass(base, RootModel):
+        return "is a RootModel (it holds one root value, not named fields)"
+    fields: Mapping[str, Any] = getattr(base, "model_fields", {})
+    required = [name for name, info in fields.items() if info.is_required()]
+    if required:
+        return (
+            f"declares required fields ({', '.join(required)}) that no model has, so no"
+            " generated class could validate the models' data"
+        )
+    return None
 
 
 # --- importing -------------------------------------------------------------------
