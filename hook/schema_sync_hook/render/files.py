@@ -23,7 +23,7 @@ from schema_sync_hook.describe.spec import (
     RelationSpec,
     TypeRef,
 )
-from schema_sync_hook.errors import UserError
+from schema_sync_hook.errors import ConfigError, UserError
 from schema_sync_hook.render import not_null_source, pysource, reader_source
 from schema_sync_hook.render.fields import (
     attribute_names,
@@ -158,15 +158,20 @@ def _class_names(models: Sequence[ModelSpec], options: RenderOptions) -> dict[tu
             name = options.class_name(model.name, variant)
             template = dict(options.class_names)[variant.lower()]
             if not pysource.is_name(name):
-                raise UserError(
-                    f"class_names.{variant.lower()} = {template!r} gives {name!r} for model"
-                    f" {model.name}, which is not a valid class name",
+                raise ConfigError(
+                    options.class_names_origin,
+                    f"class_names.{variant.lower()}",
+                    f"{template!r} gives {name!r} for model {model.name}, which is not a valid"
+                    " class name",
                     'use a template such as "{model}' + variant + '"',
                 )
             owner = f"{model.name} ({variant.lower()})"
             if options.emitted(variant) and owners.setdefault(name, owner) != owner:
-                raise UserError(
-                    f"class_names give the same class name {name!r} to {owners[name]} and {owner}",
+                raise ConfigError(
+                    options.class_names_origin,
+                    "class_names",
+                    f"the templates give the same class name {name!r} to {owners[name]} and"
+                    f" {owner}",
                     "make the class_names templates distinct (each should hold {model})",
                 )
             result[model.name, variant] = name
@@ -222,7 +227,7 @@ def _render_class(
     imports: Imports,
     options: RenderOptions,
 ) -> _Class:
-    words = _words(model.name)
+    words = model_words(model.name)
     summary = {
         "Create": f"Schema for creating a new {words}.",
         "Update": f"Schema for updating a {words}; send only the fields to change.",
@@ -265,7 +270,8 @@ def _render_class(
     return _Class(tuple(lines))
 
 
-def _words(name: str) -> str:
+def model_words(name: str) -> str:
+    """``OrderItem`` -> ``order item``, as the classes' docstrings name their model."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).lower()
 
 
@@ -307,7 +313,7 @@ def _render_detail(
 ) -> _Class:
     detail = options.class_name(model.name, "Detail")
     lines = [f"class {detail}({options.class_name(model.name, 'Response')}):"]
-    summary = f"Schema for {_words(model.name)} response with its relations."
+    summary = f"Schema for {model_words(model.name)} response with its relations."
     lines += pysource.docstring(summary, model.doc, _INDENT)
     relations = _relations_for(model, options)
     attributes = attribute_names([r.name for r in relations])
