@@ -311,11 +311,37 @@ def _check_not_in_tool_folders(
         )
 
 
+def _link_leaving(root: Path, value: str) -> str | None:
+    """The first part of ``value`` that is a symlink resolving outside ``root``."""
+    path = root
+    for part in Path(value).parts:
+        path = path / part
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return None
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return str(path.resolve())
+
+
 def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:
     for key in ("output", "manual_schema", "backup_dir"):
         value: str = getattr(settings, key)
         resolved = (root / value).resolve()
         if Path(value).is_absolute() or not resolved.is_relative_to(root):
+            link = None if Path(value).is_absolute() else _link_leaving(root, value)
+            if link is not None:
+                raise ConfigError(
+                    origins[key],
+                    key,
+                    f"{value!r} goes through the symlink {link} to {_link_target(root / link)},"
+                    " outside the project root",
+                    "use a path inside the project that no symlink leads out of",
+                )
             raise ConfigError(
                 origins[key], key, f"{value!r} is outside the project root", "use a relative path"
             )
