@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schema_sync_hook.errors import ConfigError
+from schema_sync_hook.missing import session as missing
 
 _LENGTH = frozenset({"min_length", "max_length"})
 _RANGE = frozenset({"ge", "le"})
@@ -89,10 +90,10 @@ def _import(target: str, refuse: Any) -> Any:
         raise
     except BaseException as exc:  # any failure of user code is reported
         reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        raise refuse(
-            f"cannot be imported ({reason})",
-            "point it at a type importable from the project root or python_path",
-        ) from None
+        fix = "point it at a type importable from the project root or python_path"
+        if isinstance(exc, ModuleNotFoundError) and exc.name and module_name.startswith(exc.name):
+            fix += f"; if {exc.name} is a third-party package, {missing.install_advice([exc.name])}"
+        raise refuse(f"cannot be imported ({reason})", fix) from None
     if not hasattr(module, name):
         raise refuse(
             f"cannot be imported (module {module.__name__!r} has no attribute {name!r})",
