@@ -115,6 +115,23 @@ def test_an_example_path_is_never_the_file_s_own_name(
     assert "such as" in line and "such as api/schemas_generated.py" not in line
 
 
+def test_a_per_app_example_lies_beside_the_configured_output(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(config='tortoise_config = "cfg.TORTOISE_ORM"\noutput = "api/gen.py"\n')
+    for app in ("one", "two"):
+        project.write(
+            f"{app}.py",
+            "from tortoise import fields, models\n\n\n"
+            "class Tag(models.Model):\n    id = fields.IntField(primary_key=True)\n",
+        )
+    project.write(
+        "cfg.py", 'TORTOISE_ORM = {"apps": {"a": {"models": ["one"]}, "b": {"models": ["two"]}}}\n'
+    )
+    line = refused(project, "sync")
+    assert "'api/{app}_gen.py'" in line
+
+
 def test_a_symlink_leaving_the_root_is_named_as_one(
     make_project: Callable[..., Project], tmp_path: Path
 ) -> None:

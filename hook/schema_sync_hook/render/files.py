@@ -72,11 +72,17 @@ def output_paths(project: ProjectSpec, output: str) -> list[tuple[str, list[Mode
                 raise UserError(
                     f"two models named {model.name!r} ({other.app}.{other.name} in {other.module}"
                     f" and {model.app}.{model.name} in {model.module}) would share {path}",
-                    "rename one, or write one file per app with output = "
-                    '"src/api/{app}_schemas_generated.py"',
+                    "rename one, or write one file per app with output ="
+                    f" {_per_app(path)!r}",
                 )
             seen[model.name] = model
     return sorted(groups.items())
+
+
+def _per_app(path: str) -> str:
+    """``path`` with ``{app}`` in its file name: one file per app beside it."""
+    folder, _, name = path.rpartition("/")
+    return f"{folder}/{{app}}_{name}" if folder else f"{{app}}_{name}"
 
 
 def render_project(
