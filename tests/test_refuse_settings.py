@@ -154,6 +154,8 @@ def test_overridden_fields_carry_only_the_constraints_of_their_new_type(
         ("builtins.ValueError", "exception"),
         ("builtins.KeyboardInterrupt", "exception"),
         ("threading.Thread", "pydantic cannot build a schema"),
+        ("builtins.type", "pydantic cannot build a schema"),  # no JSON schema (OpenAPI)
+        ("typing.Callable", "pydantic cannot build a schema"),
     ],
 )
 @pytest.mark.parametrize("args", [("sync",), ("--check",), ()])
@@ -226,6 +228,40 @@ def test_a_base_class_with_optional_fields_and_config_is_used(
     assert project.run("sync").code == 0
     data = run_generated(project, "result = gen.BookCreate(title=' T ', author_id=1).title")
     assert data == "T"
+
+
+def test_a_base_class_allowing_arbitrary_types_takes_a_class_of_the_project(
+    make_project: Callable[..., Project],
+) -> None:
+    config = (
+        CONFIG + 'base_class = "geo.Api"\n'
+        '[tool.schema-sync.type_overrides]\n"Book.title" = "geo.Point"\n'
+    )
+    project = make_project(config=config)
+    project.write(
+        "geo.py",
+        """
+        from pydantic import BaseModel, ConfigDict
+
+
+        class Point:
+            def __init__(self, x: int) -> None:
+                self.x = x
+
+
+        class Api(BaseModel):
+            model_config = ConfigDict(arbitrary_types_allowed=True)
+        """,
+    )
+    assert project.run("sync").code == 0
+    data = run_generated(
+        project,
+        """
+        from geo import Point
+        result = gen.BookCreate(title=Point(3), author_id=1).title.x
+        """,
+    )
+    assert data == 3
 
 
 # --- defaults as the model holds them -----------------------------------------------------

@@ -50,12 +50,18 @@ class TypeOverride:
         return key in self.constraints
 
 
-def resolve_overrides(pairs: Iterable[tuple[str, str]], origin: str) -> dict[str, TypeOverride]:
-    """Every ``type_overrides`` entry checked (imports run from the project's path)."""
-    return {key: _resolve(key, target, origin) for key, target in pairs}
+def resolve_overrides(
+    pairs: Iterable[tuple[str, str]], origin: str, *, arbitrary_types: bool = False
+) -> dict[str, TypeOverride]:
+    """Every ``type_overrides`` entry checked (imports run from the project's path).
+
+    ``arbitrary_types``: the base class allows arbitrary types, so the generated
+    classes accept a class pydantic knows nothing about (validated by ``isinstance``).
+    """
+    return {key: _resolve(key, target, origin, arbitrary_types) for key, target in pairs}
 
 
-def _resolve(key: str, target: str, origin: str) -> TypeOverride:
+def _resolve(key: str, target: str, origin: str, arbitrary_types: bool) -> TypeOverride:
     def refuse(problem: str, fix: str) -> ConfigError:
         return ConfigError(origin, f"type_overrides[{key!r}]", f"{target!r} {problem}", fix)
 
@@ -63,12 +69,8 @@ def _resolve(key: str, target: str, origin: str) -> TypeOverride:
     problem = _not_a_field_type(found)
     if problem is not None:
         raise refuse(problem, "point it at a class such as 'builtins.str' or 'uuid.UUID'")
-    from pydantic import TypeAdapter
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            schema = TypeAdapter(found).core_schema
+        schema = _core_schema(found, arbitrary_types)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # whatever pydantic (or the type's own hook) raises
@@ -78,6 +80,22 @@ def _resolve(key: str, target: str, origin: str) -> TypeOverride:
             "point it at a type pydantic validates (a builtin, a pydantic type, an enum)",
         ) from None
     return TypeOverride(target, _APPLICABLE.get(_kind(schema), frozenset()))
+
+
+def _core_schema(found: Any, arbitrary_types: bool) -> Any:
+    """The type's core schema; its JSON schemas must build too (OpenAPI, ``diff``),
+    unless the base class allows arbitrary types, which have none."""
+    from pydantic import ConfigDict, TypeAdapter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        adapter: TypeAdapter[Any] = TypeAdapter(
+            found, config=ConfigDict(arbitrary_types_allowed=arbitrary_types)
+        )
+        if not arbitrary_types:
+            adapter.json_schema(mode="validation")
+            adapter.json_schema(mode="serialization")
+    return adapter.core_schema
 
 
 def _import(target: str, refuse: Any) -> Any:

@@ -16,7 +16,7 @@ import traceback
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import Tortoise
 from tortoise.exceptions import ConfigurationError
@@ -31,6 +31,9 @@ from schema_sync_hook.load.nomodels import check_models_entries, refuse_empty_ap
 from schema_sync_hook.load.sourcememo import class_source_memo
 from schema_sync_hook.missing import session as missing
 from schema_sync_hook.settings.schema import Config
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # Modules of other tools that a TORTOISE_ORM config lists but that hold no API models.
 IGNORED_MODEL_MODULES = ("aerich.models",)
@@ -95,10 +98,11 @@ def _describe_once(config: Config) -> ProjectSpec:
                 _import_apps(apps, config.root)
             if config.settings.models:
                 check_models_entries(config.settings.models, config.origins.get("models", ""))
-            _check_base_class(config)
+            base = _check_base_class(config)
             overrides = resolve_overrides(
                 config.settings.type_overrides,
                 config.origins.get("type_overrides", "configuration"),
+                arbitrary_types=bool(base.model_config.get("arbitrary_types_allowed")),
             )
             specs = tuple(
                 AppSpec(
@@ -118,12 +122,13 @@ def _describe_once(config: Config) -> ProjectSpec:
     return ProjectSpec(apps=specs, imported_files=tuple(files))
 
 
-def _check_base_class(config: Config) -> None:
-    """``base_class`` imports (from the project) and is a pydantic BaseModel subclass."""
+def _check_base_class(config: Config) -> type[BaseModel]:
+    """``base_class`` imports (from the project) and is a plain pydantic BaseModel subclass."""
+    from pydantic import BaseModel
+
     path = config.settings.base_class
     if path == "pydantic.BaseModel":
-        return
-    from pydantic import BaseModel
+        return BaseModel
 
     origin = config.origins.get("base_class", "configuration")
     module_name, _, name = path.rpartition(".")
@@ -155,6 +160,7 @@ def _check_base_class(config: Config) -> None:
             f"{path!r} {problem}",
             "point it at a plain BaseModel subclass that holds named fields (or remove the key)",
         )
+    return found
 
 
 def _not_a_plain_container(base: type[Any]) -> str | None:

@@ -72,8 +72,7 @@ def output_paths(project: ProjectSpec, output: str) -> list[tuple[str, list[Mode
                 raise UserError(
                     f"two models named {model.name!r} ({other.app}.{other.name} in {other.module}"
                     f" and {model.app}.{model.name} in {model.module}) would share {path}",
-                    "rename one, or write one file per app with output ="
-                    f" {_per_app(path)!r}",
+                    f"rename one, or write one file per app with output = {_per_app(path)!r}",
                 )
             seen[model.name] = model
     return sorted(groups.items())
