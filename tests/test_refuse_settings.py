@@ -289,6 +289,8 @@ def test_plain_defaults_of_enum_and_bool_fields_become_members_and_bools(
                 level = fields.IntEnumField(Level, default=2)
                 active = fields.BooleanField(default=1)
                 off = fields.BooleanField(default=0)
+                size = fields.IntField(default="5")
+                price = fields.DecimalField(max_digits=5, decimal_places=2, default="1.50")
             """
         )
     )
@@ -301,9 +303,10 @@ def test_plain_defaults_of_enum_and_bool_fields_become_members_and_bools(
         """
         job = gen.JobCreate()
         result = [type(job.kind).__name__, job.kind.name, job.level.name, job.active, job.off]
+        result += [job.size, type(job.price).__name__, str(job.price)]
         """,
     )
-    assert data == ["Kind", "B", "HIGH", True, False]
+    assert data == ["Kind", "B", "HIGH", True, False, 5, "Decimal", "1.50"]
 
 
 def test_an_enum_default_that_is_no_member_is_refused(

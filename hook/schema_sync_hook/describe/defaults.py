@@ -20,6 +20,7 @@ from schema_sync_hook.describe.spec import Default, EnumMember, Factory
 from schema_sync_hook.errors import UserError
 
 _LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
+_CONVERTED = (bool, int, float, decimal.Decimal)  # literal defaults of another type converted
 
 
 def describe_default(
@@ -36,7 +37,8 @@ def callable_name(obj: Any) -> str:
 
 def _typed(model: type[Model], name: str, field: fields.Field[Any], kind: str) -> Any:
     """A literal default as the value the model holds: the enum member for a plain value
-    on an enum field (``default="b"`` -> ``Kind.B``), a bool for a number on a bool field."""
+    on an enum field (``default="b"`` -> ``Kind.B``), a bool for a number on a bool field,
+    a number for a string on a number field."""
     value = field.default
     if value is None or callable(value) or isinstance(value, enum.Enum):
         return value
@@ -51,8 +53,19 @@ def _typed(model: type[Model], name: str, field: fields.Field[Any], kind: str) -
                 f"set the default to a member such as {enum_type.__name__}."
                 f"{next(iter(enum_type.__members__), 'X')}",
             ) from None
-    if kind == "scalar" and field.field_type is bool and isinstance(value, (int, float)):
-        return bool(value)
+    python_type = field.field_type
+    if kind != "scalar" or python_type not in _CONVERTED or isinstance(value, python_type):
+        return value
+    # As Tortoise stores it (``field_type(value)``): "5" on an IntField is 5, 1 on a
+    # BooleanField is True; an int on a float or Decimal field is already right.
+    if isinstance(value, str) or (python_type is bool and isinstance(value, (int, float))):
+        try:
+            return python_type(value)
+        except (ValueError, ArithmeticError):
+            raise UserError(
+                f"{model.__name__}.{name}: the default {value!r} is not a {python_type.__name__}",
+                f"write the default as a {python_type.__name__}",
+            ) from None
     return value
 
 
