@@ -144,6 +144,19 @@ def test_a_symlink_leaving_the_root_is_named_as_one(
     assert not any(elsewhere.iterdir())
 
 
+def test_a_per_app_output_through_a_symlink_leaving_the_root_is_refused(
+    make_project: Callable[..., Project], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    project = make_project(config='tortoise_config = "cfg.TORTOISE_ORM"\noutput = "{app}/gen.py"\n')
+    project.write("cfg.py", 'TORTOISE_ORM = {"apps": {"models": {"models": ["shopmodels"]}}}\n')
+    (project.root / "models").symlink_to(elsewhere)
+    line = refused(project, "sync")
+    assert "symlink models" in line and "outside the project root" in line
+    assert not any(elsewhere.iterdir())
+
+
 @pytest.mark.parametrize(
     ("where", "shown"),
     [("pyproject", "pyproject.toml"), ("setup.cfg", "setup.cfg"), ("env", "environment")],

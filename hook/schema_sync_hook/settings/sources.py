@@ -311,8 +311,9 @@ def _check_not_in_tool_folders(
         )
 
 
-def _link_leaving(root: Path, value: str) -> str | None:
-    """The first part of ``value`` that is a symlink resolving outside ``root``."""
+def link_leaving(root: Path, value: str) -> str | None:
+    """The first part of ``value`` (relative to ``root``) that is a symlink resolving
+    outside ``root``, or None."""
     path = root
     for part in Path(value).parts:
         path = path / part
@@ -333,7 +334,7 @@ def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> 
         value: str = getattr(settings, key)
         resolved = (root / value).resolve()
         if Path(value).is_absolute() or not resolved.is_relative_to(root):
-            link = None if Path(value).is_absolute() else _link_leaving(root, value)
+            link = None if Path(value).is_absolute() else link_leaving(root, value)
             if link is not None:
                 raise ConfigError(
                     origins[key],
