@@ -198,6 +198,7 @@ STUBBED_HEAD = "import not_installed_anywhere_pkg\n"
         "from helpers import modles\n",
         "import helpers.modles\n",
         "VALUE = undefined_name\n",
+        "import helpers\nVALUE = helpers.modles\n",
     ],
 )
 def test_stub_mode_gives_no_install_advice_for_the_project_s_own_errors(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 
 
 def own_error(
@@ -24,6 +25,9 @@ def own_error(
         return True
     if isinstance(error, NameError):  # unless ``from stubbed import *`` hid the name
         return not any(_is_star_import(file, line) for file, line, _ in sites)
+    if isinstance(error, AttributeError):  # ``webapp.modles``: a module of the project
+        target = getattr(error, "obj", None)
+        return isinstance(target, ModuleType) and own(target.__name__)
     return isinstance(error, ImportError) and bool(error.name) and own(str(error.name))
 
 
