@@ -307,13 +307,14 @@ def _auto_merge(project: Project, extra: str = "") -> None:
     project.write("api/__init__.py", "")
 
 
-def test_auto_merge_keeps_crlf_line_endings(project: Project) -> None:
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_auto_merge_keeps_crlf_line_endings(project: Project, bom: str) -> None:
     _auto_merge(project)
     (project.root / "api").mkdir(exist_ok=True)
-    (project.root / "api/schemas.py").write_bytes(MANUAL.encode())
+    (project.root / "api/schemas.py").write_bytes((bom + MANUAL).encode())
     assert project.run("sync").code == 0
     data = (project.root / "api/schemas.py").read_bytes()
-    assert data.startswith(MANUAL.encode())
+    assert data.startswith((bom + MANUAL).encode())
     assert b"AuthorCreate = _generated.AuthorCreate\r\n" in data
     assert data.count(b"\n") == data.count(b"\r\n")  # no bare LF
     assert project.run("--check").code == 0  # and it stays in sync

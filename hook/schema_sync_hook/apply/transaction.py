@@ -91,8 +91,8 @@ class GeneratedSyntaxError(RuntimeError):
 
 
 def _compiles(path: str, text: str) -> None:
-    try:
-        compile(text, path, "exec", dont_inherit=True)
+    try:  # as bytes, as Python reads the file (the manual module may start with a BOM)
+        compile(text.encode("utf-8", "surrogateescape"), path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         where = f"{path}:{line}" if line else path

@@ -65,7 +65,7 @@ def dropped_lines(text: str | None) -> list[str]:
 def bound_names(source: str, filename: str) -> set[str]:
     """Top-level names a module binds itself (classes, functions, imports, assignments)."""
     try:
-        tree = ast.parse(source, filename=filename)
+        tree = ast.parse(source.removeprefix("\ufeff"), filename=filename)  # as Python reads it
     except SyntaxError as exc:
         raise UserError(
             f"{filename} line {exc.lineno}: {exc.msg}; auto_merge cannot update it",
