@@ -430,3 +430,73 @@ def test_a_deleted_model_is_named_as_removed_in_every_summary(
     result = project.run("sync")
     assert result.code == 0, result
     assert "OrderItem (removed)" in result.out and "Keep (added)" in result.out
+
+
+# --- class_names: whatever the templates, the file imports or the run refuses --------------
+
+HELPERS_MODELS = models_source(
+    """
+    import uuid
+
+
+    class Kind(str, enum.Enum):
+        A = "a"
+
+
+    class Item(models.Model):
+        id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+        name = fields.CharField(max_length=20, null=True, description="x")
+        kind = fields.CharEnumField(Kind, default=Kind.A)
+        price = fields.DecimalField(max_digits=5, decimal_places=2, default=Decimal("1"))
+        count = fields.IntField(default=1)
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'create = "Field"',
+        'update = "BaseModel"',
+        'create = "Kind"',
+        'update = "ConfigDict"',
+        'response = "Any"',
+        'detail = "ClassVar"',
+        'create = "_NotNull"',
+        'update = "_T"',
+        'response = "_FromTortoise"',
+        'create = "Decimal"',
+        'update = "UUID"',
+        'create = "Annotated"',
+        'detail = "isawaitable"',
+        'update = "_reject_null"',
+    ],
+)
+def test_any_class_name_template_gives_a_file_that_imports_or_a_refusal(
+    make_project: Callable[..., Project], template: str
+) -> None:
+    project = make_project(
+        HELPERS_MODELS, config=CONFIG + f"[tool.schema-sync.class_names]\n{template}\n"
+    )
+    result = project.run("sync")
+    if result.code == 2:
+        assert "pyproject.toml" in result.err and "class_names" in result.err
+        assert not project.output.exists()
+        return
+    assert result.code == 0, result
+    names = dict([("create", "ItemCreate"), ("update", "ItemUpdate"), ("response", "ItemResponse")])
+    variant, _, name = template.partition(" = ")
+    names[variant] = name.strip('"')
+    data = run_generated(
+        project,
+        f"""
+        created = gen.{names["create"]}(name="n")
+        patch = gen.{names["update"]}(count=2)
+        out = gen.{names["response"]}.model_validate(
+            dict(id="12345678-1234-5678-1234-567812345678", name=None, kind="a", price="1.5",
+                 count=3)
+        )
+        result = [created.kind.value, str(created.price), patch.count, str(out.price)]
+        """,
+    )
+    assert data == ["a", "1", 2, "1.5"]

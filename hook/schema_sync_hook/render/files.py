@@ -157,7 +157,8 @@ def render_file(
 def _class_names(models: Sequence[ModelSpec], options: RenderOptions) -> dict[tuple[str, str], str]:
     """(model, variant) -> class name, from the class_names templates; checked."""
     result: dict[tuple[str, str], str] = {}
-    owners: dict[str, str] = {name: "the generated helpers" for name in reader_source.NAMES}
+    helpers = reader_source.NAMES | not_null_source.NAMES
+    owners: dict[str, str] = {name: "the generated helpers" for name in helpers}
     for model in models:
         for variant in VARIANTS:
             name = options.class_name(model.name, variant)
