@@ -14,9 +14,11 @@ import importlib
 import inspect
 import types
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from tortoise.models import Model
 
 from schema_sync_hook.errors import ConfigError
 from schema_sync_hook.missing import session as missing
@@ -98,7 +100,7 @@ def _core_schema(found: Any, arbitrary_types: bool) -> Any:
     return adapter.core_schema
 
 
-def _import(target: str, refuse: Any) -> Any:
+def _import(target: str, refuse: Callable[[str, str], ConfigError]) -> Any:
     module_name, _, name = target.rpartition(".")
     try:
         with warnings.catch_warnings():
@@ -129,18 +131,11 @@ def _not_a_field_type(found: Any) -> str | None:
         if type(found).__module__ in _TYPE_FORM_MODULES:  # Any, Annotated[...], list[int]
             return None
         return f"is not a type (it is an instance of {type(found).__name__})"
-    if isinstance(found, type):
-        if issubclass(found, BaseException):
-            return "is an exception class, which a field cannot hold"
-        if _is_tortoise_model(found):
-            return "is a Tortoise model, which a field cannot hold (use a relation field)"
+    if issubclass(found, BaseException):
+        return "is an exception class, which a field cannot hold"
+    if issubclass(found, Model):
+        return "is a Tortoise model, which a field cannot hold (use a relation field)"
     return None
-
-
-def _is_tortoise_model(found: type) -> bool:
-    from tortoise.models import Model
-
-    return issubclass(found, Model)
 
 
 def _kind(schema: Any) -> str:
