@@ -457,7 +457,13 @@ def test_output_naming_a_module_the_models_import_is_refused(
     make_project: Callable[..., Project],
 ) -> None:
     project = make_project(
-        models="from shopenums import Color\n" + textwrap.dedent(MODELS_HEAD),
+        models="from shopenums import Color\n"
+        + models_source(
+            """
+            class Tag(models.Model):
+                id = fields.IntField(primary_key=True)
+            """
+        ),
         config='models = ["shopmodels"]\noutput = "shopenums.py"\n',
     )
     project.write("shopenums.py", "from enum import Enum\n\nColor = Enum('Color', 'A B')\n")
@@ -701,16 +707,19 @@ def test_generated_text_that_does_not_compile_is_never_written(
         assert project.snapshot() == before
 
 
-def test_restoring_a_backup_that_does_not_compile_is_refused(project: Project) -> None:
+def test_restoring_a_backup_that_does_not_compile_puts_its_bytes_back_and_says_so(
+    project: Project,
+) -> None:
+    """SPEC §5: a backup may hold a hand edit someone wants back, compiling or not."""
     assert project.run("sync").code == 0
-    project.output.write_text(project.output.read_text() + "\nclass (:\n", encoding="utf-8")
+    edited = project.output.read_bytes() + b"\nclass (:\n"
+    project.output.write_bytes(edited)
     assert project.run("sync", "--force").code == 0  # backs the hand edit up
     name = project.run("backup", "list").out.split()[0]
-    before = project.snapshot()
     result = project.run("backup", "restore", "--name", name)
-    assert result.code == 2, result
-    assert "would not compile" in result.err and "\n" not in result.err.strip()
-    assert project.snapshot() == before
+    assert result.code == 0, result
+    assert project.output.read_bytes() == edited
+    assert "does not compile" in result.out and "sync --force" in result.out
 
 
 # --- item 9: messages that mislead -------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -33,8 +34,27 @@ from schema_sync_hook.settings.sources import load_config
 log = logging.getLogger("schema_sync_hook")
 
 
-def start(root: Path | None = None, config_file: Path | None = None) -> object | None:
-    """Run the start-up sync and start the watcher; returns the watcher (or None)."""
+PathArg = str | os.PathLike[str] | None
+
+
+def start(root: PathArg = None, config_file: PathArg = None) -> object | None:
+    """Run the start-up sync and start the watcher; returns the watcher (or None).
+
+    ``root`` and ``config_file`` are a ``str`` or a path. Nothing here stops the
+    application: whatever goes wrong is logged.
+    """
+    try:
+        return _start(_as_path(root), _as_path(config_file))
+    except (Exception, SystemExit):  # the application runs on, whatever the sync did
+        log.exception("Schema synchronization failed")
+        return None
+
+
+def _as_path(value: PathArg) -> Path | None:
+    return None if value is None else Path(os.fspath(value))
+
+
+def _start(root: Path | None, config_file: Path | None) -> object | None:
     try:
         config = load_config(root=root, config_file=config_file)
     except UserError as exc:
@@ -82,7 +102,14 @@ def _sync(config: Config) -> bool:
 
 def stop(watcher: object | None) -> None:
     """Stop the watcher; a model saved since its last regeneration is regenerated
-    first (under ``uvicorn --reload`` that save is what stops the app)."""
+    first (under ``uvicorn --reload`` that save is what stops the app). Never raises."""
+    try:
+        _stop(watcher)
+    except (Exception, SystemExit):
+        log.exception("Stopping the schema file watcher failed")
+
+
+def _stop(watcher: object | None) -> None:
     flush = getattr(watcher, "flush", None)
     if flush is not None:
         flush()
@@ -94,7 +121,7 @@ def stop(watcher: object | None) -> None:
 
 @contextlib.asynccontextmanager
 async def schema_sync(
-    root: Path | None = None, config_file: Path | None = None
+    root: PathArg = None, config_file: PathArg = None
 ) -> AsyncIterator[object | None]:
     """Async context manager for a FastAPI ``lifespan``: sync and watch while running."""
     watcher = await asyncio.to_thread(start, root, config_file)

@@ -28,8 +28,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_text(path: Path) -> str | None:
-    """The file's text with LF line endings, or None when it does not exist."""
+def read_text(path: Path, *, keep_line_endings: bool = False) -> str | None:
+    """The file's text with LF line endings (unless ``keep_line_endings``: a file the
+    tool edits rather than owns), or None when it does not exist."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -47,7 +48,7 @@ def read_text(path: Path) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
-    return text.replace("\r\n", "\n")
+    return text if keep_line_endings else text.replace("\r\n", "\n")
 
 
 def write_error(

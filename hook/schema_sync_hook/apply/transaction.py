@@ -6,10 +6,11 @@ application start-up) all write through :func:`transact`: take the project lock
 are read and compared under the lock, then refuse a hand edit, back up, write
 each file atomically and record the run in the tool state.
 
-Every file's text is compiled before anything is backed up or written: a file
-that does not parse is never written. Generated text that does not compile is
-a bug in the tool (exit 3); a backup that does not is the user's to choose
-another (exit 2).
+Every generated file's text is compiled before anything is backed up or written: a
+file that does not parse is never written, and generated text that does not compile
+is a bug in the tool (exit 3). ``backup restore`` is the exception: it puts back
+exactly the bytes it saved (a backup may hold a hand edit someone wants back), and
+says so when they do not compile.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from schema_sync_hook.apply import backups, files
 from schema_sync_hook.apply.lock import project_lock
 from schema_sync_hook.errors import HandEditedError, UserError
 from schema_sync_hook.plan.changes import Mode, Plan, State
+from schema_sync_hook.render.merge import dropped_lines
 from schema_sync_hook.settings.schema import Config
 
 
@@ -72,8 +74,9 @@ def apply(config: Config, plan: Plan) -> str | None:
     if plan.to_write and records_state:  # refuse now rather than after the files are written
         files.check_writable(config.state_dir, lambda exc: files.state_error(config.state_dir, exc))
     for change in plan.to_write:
-        if not change.contract:  # the contract is JSON, made by json.dumps
-            _compiles(change.path, change.new, plan.mode)
+        # the contract is JSON, made by json.dumps; a restore puts back the saved bytes
+        if not change.contract and plan.mode is not Mode.RESTORE:
+            _compiles(change.path, change.new)
     backup = _backup(config, plan) if plan.to_write else None
     for change in plan.to_write:
         path = config.path(change.path)
@@ -88,26 +91,21 @@ class GeneratedSyntaxError(RuntimeError):
     """Generated text that does not compile: nothing was written."""
 
 
-def _compiles(path: str, text: str, mode: Mode) -> None:
-    # A restored file's undecodable bytes (kept as surrogates) are judged as the
-    # replacement character: the check is for syntax; restore stays byte-exact.
-    source = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    try:
-        compile(source, path, "exec", dont_inherit=True)
+def _compiles(path: str, text: str) -> None:
+    try:  # as bytes, as Python reads the file (the manual module may start with a BOM)
+        compile(text.encode("utf-8", "surrogateescape"), path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         where = f"{path}:{line}" if line else path
         cause = f"{where} would not compile ({getattr(exc, 'msg', exc)})"
-        if mode is Mode.RESTORE:
-            raise UserError(
-                f"the backup's {cause}; nothing was written",
-                "restore another backup (schema-sync-hook backup list)",
-            ) from exc
         raise GeneratedSyntaxError(f"{cause}; nothing was written") from exc
 
 
 def _backup(config: Config, plan: Plan) -> str | None:
-    hand_edited = any(c.state is State.HAND_EDITED for c in plan.to_write)
+    # a hand edit, or lines added inside the auto_merge block, are kept whatever the settings
+    hand_edited = any(
+        c.state is State.HAND_EDITED or (c.manual and dropped_lines(c.old)) for c in plan.to_write
+    )
     if not (config.settings.backup_enabled or hand_edited or plan.mode is Mode.RESTORE):
         return None
     return backups.create_backup(

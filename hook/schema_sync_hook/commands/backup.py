@@ -8,7 +8,7 @@ from pathlib import Path
 from schema_sync_hook.apply import backups, files
 from schema_sync_hook.apply.lock import project_lock, waiting_message
 from schema_sync_hook.apply.transaction import transact
-from schema_sync_hook.console import Console
+from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.plan.changes import Action, Change, Mode, Plan, file_state
 from schema_sync_hook.settings.schema import APP_PLACEHOLDER, Config, resolve_output
@@ -67,6 +67,18 @@ def _restorable(config: Config, relative: str) -> bool:
         return False
 
 
+def _compile_problem(relative: str, text: str) -> str | None:
+    """Why the restored bytes do not compile, or None. As bytes, the way Python reads
+    the file (a UTF-8 BOM, CRLF line endings and a coding line are fine)."""
+    try:
+        compile(text.encode("utf-8", "surrogateescape"), relative, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "msg", None) or str(exc)
+        return f"{message}, line {line}" if line else message
+    return None
+
+
 def _restore(config: Config, console: Console, backup: backups.Backup) -> Exit:
     if backup.problem:
         raise UserError(
@@ -108,8 +120,16 @@ def _restore(config: Config, console: Console, backup: backups.Backup) -> Exit:
         return Plan(mode=Mode.RESTORE, changes=tuple(changes))
 
     applied = transact(config, make_plan, blocked=lambda p: console.info(waiting_message(p)))
-    for target in contents:
-        console.info(f"restored {target.relative_to(config.root).as_posix()} from {backup.name}")
+    for target, text in contents.items():
+        relative = target.relative_to(config.root).as_posix()
+        console.info(f"restored {relative} from {backup.name}")
+        problem = _compile_problem(relative, text)
+        if problem is not None:
+            console.info(
+                f"note: {relative} does not compile ({problem}): it holds exactly what the"
+                f" backup saved (a hand edit?); fix it, or run '{PROG} sync --force' to"
+                " regenerate it"
+            )
     if applied.backup:
         console.info(
             f"the replaced version is kept in backup {applied.backup} (restore it to undo)"

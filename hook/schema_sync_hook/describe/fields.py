@@ -28,14 +28,13 @@ from tortoise.validators import (
     RegexValidator,
 )
 
+from schema_sync_hook.describe.defaults import callable_name, describe_default
+from schema_sync_hook.describe.overrides import TypeOverride
 from schema_sync_hook.describe.reach import described, refuse_texts
 from schema_sync_hook.describe.refs import importable, type_ref
 from schema_sync_hook.describe.relations import describe_computed, describe_relations
 from schema_sync_hook.describe.sourcelines import locate
 from schema_sync_hook.describe.spec import (
-    Default,
-    EnumMember,
-    Factory,
     FieldSpec,
     ModelSpec,
     TypeRef,
@@ -56,16 +55,15 @@ _SCALARS: dict[Any, TypeRef] = {
     datetime.timedelta: TypeRef("datetime", "timedelta"),
     uuid.UUID: TypeRef("uuid", "UUID"),
 }
-_LITERAL_TYPES = (bool, int, float, str, bytes, decimal.Decimal)
 
 
-def describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:
+def describe_model(model: type[Model], overrides: Mapping[str, TypeOverride]) -> ModelSpec:
     spec = described(model.__name__, None, _describe_model, model, overrides)
     refuse_texts(spec)
     return spec
 
 
-def _describe_model(model: type[Model], overrides: Mapping[str, str]) -> ModelSpec:
+def _describe_model(model: type[Model], overrides: Mapping[str, TypeOverride]) -> ModelSpec:
     meta = model._meta
     pydantic_meta = getattr(model, "PydanticMeta", None)
     where = f"{model.__name__}.PydanticMeta"
@@ -159,7 +157,7 @@ def _model_doc(model: type[Model]) -> str | None:
 
 
 def _describe_field(
-    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, str]
+    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, TypeOverride]
 ) -> FieldSpec:
     relation = None
     api_name = name
@@ -174,6 +172,9 @@ def _describe_field(
 
     kind, found_type = _field_type(model, name, typed_field, overrides)
     constraints, notes = _constraints(typed_field if relation else field, kind)
+    override = _override(model, name, typed_field, overrides)
+    if override is not None:  # only what applies to the target's type is carried
+        constraints = tuple((k, v) for k, v in constraints if override.carries(k))
     read_only = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
     has_db_default = bool(getattr(field, "has_db_default", lambda: False)())
     description = field.description or getattr(field, "docstring", None) or None
@@ -182,7 +183,7 @@ def _describe_field(
         kind=kind,
         type=found_type,
         nullable=bool(field.null),
-        default=_default(field.default),
+        default=describe_default(model, name, field, kind),
         has_db_default=has_db_default,
         generated=bool(field.generated),
         read_only=read_only,
@@ -222,12 +223,18 @@ _ARRAY_ELEMENTS: dict[str, Any] = {
 _BUILTIN_OVERRIDES = {"GeometryField": TypeRef("builtins", "str")}  # WKT text
 
 
+def _override(
+    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, TypeOverride]
+) -> TypeOverride | None:
+    return overrides.get(f"{model.__name__}.{name}") or overrides.get(type(field).__name__)
+
+
 def _field_type(
-    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, str]
+    model: type[Model], name: str, field: fields.Field[Any], overrides: Mapping[str, TypeOverride]
 ) -> tuple[str, TypeRef | None]:
-    override = overrides.get(f"{model.__name__}.{name}") or overrides.get(type(field).__name__)
+    override = _override(model, name, field, overrides)
     if override is not None:
-        module, _, qualname = override.rpartition(".")
+        module, _, qualname = override.target.rpartition(".")
         return "scalar", TypeRef(module or "builtins", qualname)
     enum_type = getattr(field, "enum_type", None)
     if isinstance(enum_type, type) and issubclass(enum_type, enum.Enum):
@@ -320,7 +327,7 @@ def _constraints(
         ):
             found["pattern"] = _anchored(validator.regex)
         else:
-            notes.append(f"validator {_callable_name(validator)} is not carried over")
+            notes.append(f"validator {callable_name(validator)} is not carried over")
     ordered = tuple(
         (key, _plain_number(found[key]))
         for key in (
@@ -369,24 +376,3 @@ def _anchored(regex: re.Pattern[str]) -> str:
     if regex.flags & re.VERBOSE:  # a trailing comment must not swallow the ")"
         pattern += "\n"
     return f"{prefix}^(?:{pattern})"
-
-
-def _callable_name(obj: Any) -> str:
-    target = obj if inspect.isfunction(obj) or inspect.isclass(obj) else type(obj)
-    return getattr(target, "__qualname__", repr(target))
-
-
-def _default(value: Any) -> Default | None:
-    if value is None:
-        return None
-    if isinstance(value, enum.Enum):
-        literal = value.value if isinstance(value.value, _LITERAL_TYPES) else None
-        return Default(value=EnumMember(type_ref(type(value)), value.name, literal))
-    if callable(value):
-        # An async default is awaited by Tortoise; a schema cannot call it: left to the model.
-        ref = None if inspect.iscoroutinefunction(value) else importable(value)
-        return Default(factory=Factory(ref=ref, shown=_callable_name(value)))
-    if isinstance(value, _LITERAL_TYPES):
-        return Default(value=value)
-    # Any other value (a date, a UUID, a list): not rendered; the model fills it in.
-    return Default(factory=Factory(ref=None, shown=type(value).__name__))

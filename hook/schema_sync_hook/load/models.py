@@ -16,20 +16,25 @@ import traceback
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import Tortoise
 from tortoise.exceptions import ConfigurationError
 from tortoise.models import Model
 
 from schema_sync_hook.describe.fields import describe_model
+from schema_sync_hook.describe.overrides import resolve_overrides
 from schema_sync_hook.describe.spec import AppSpec, ProjectSpec, TypeRef, ViewSpec
 from schema_sync_hook.describe.views import resolve_views, rules_for
 from schema_sync_hook.errors import ConfigError, ModelImportError, UserError
 from schema_sync_hook.load.importing import project_imports
+from schema_sync_hook.load.nomodels import check_models_entries, refuse_empty_app
 from schema_sync_hook.load.sourcememo import class_source_memo
 from schema_sync_hook.missing import session as missing
 from schema_sync_hook.settings.schema import Config
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # Modules of other tools that a TORTOISE_ORM config lists but that hold no API models.
 IGNORED_MODEL_MODULES = ("aerich.models",)
@@ -92,8 +97,14 @@ def _describe_once(config: Config) -> ProjectSpec:
         with _tortoise_scope():
             with class_source_memo():
                 _import_apps(apps, config.root)
-            _check_base_class(config)
-            overrides = dict(config.settings.type_overrides)
+            if config.settings.models:
+                check_models_entries(config.settings.models, config.origins.get("models", ""))
+            base = _check_base_class(config)
+            overrides = resolve_overrides(
+                config.settings.type_overrides,
+                config.origins.get("type_overrides", "configuration"),
+                arbitrary_types=bool(base.model_config.get("arbitrary_types_allowed")),
+            )
             classes = {label: _app_models(label, modules) for label, modules in apps}
             specs = tuple(
                 AppSpec(
@@ -103,6 +114,10 @@ def _describe_once(config: Config) -> ProjectSpec:
                 )
                 for label, modules in apps
             )
+            key = "models" if config.settings.models else "tortoise_config"
+            for app in specs:
+                if not app.models:
+                    refuse_empty_app(app, key, config.origins.get(key, "configuration"))
             project = ProjectSpec(apps=specs)
             views = _views(config, project, classes)
         files = sorted(imported())
@@ -122,12 +137,13 @@ def _views(
     return resolve_views(project, settings.views, rules)
 
 
-def _check_base_class(config: Config) -> None:
-    """``base_class`` imports (from the project) and is a pydantic BaseModel subclass."""
+def _check_base_class(config: Config) -> type[BaseModel]:
+    """``base_class`` imports (from the project) and is a plain pydantic BaseModel subclass."""
+    from pydantic import BaseModel
+
     path = config.settings.base_class
     if path == "pydantic.BaseModel":
-        return
-    from pydantic import BaseModel
+        return BaseModel
 
     origin = config.origins.get("base_class", "configuration")
     module_name, _, name = path.rpartition(".")
@@ -151,6 +167,31 @@ def _check_base_class(config: Config) -> None:
             f"{path!r} is not a subclass of pydantic.BaseModel",
             "point it at a BaseModel subclass (or remove the key)",
         )
+    problem = _not_a_plain_container(found)
+    if problem is not None:
+        raise ConfigError(
+            origin,
+            "base_class",
+            f"{path!r} {problem}",
+            "point it at a plain BaseModel subclass that holds named fields (or remove the key)",
+        )
+    return found
+
+
+def _not_a_plain_container(base: type[Any]) -> str | None:
+    """Every generated class holds the model's named fields, and only needs those."""
+    from pydantic import RootModel
+
+    if issubclass(base, RootModel):
+        return "is a RootModel (it holds one root value, not named fields)"
+    fields: Mapping[str, Any] = getattr(base, "model_fields", {})
+    required = [name for name, info in fields.items() if info.is_required()]
+    if required:
+        return (
+            f"declares required fields ({', '.join(required)}) that no model has, so no"
+            " generated class could validate the models' data"
+        )
+    return None
 
 
 # --- importing -------------------------------------------------------------------

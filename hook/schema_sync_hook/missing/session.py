@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 from schema_sync_hook.errors import ModelImportError, UserError
 from schema_sync_hook.missing import placeholders as stubs
+from schema_sync_hook.missing.own_errors import own_error
 from schema_sync_hook.missing.placeholders import (
     Missing,
     PlaceholderUsed,
@@ -179,7 +180,7 @@ class Session:
                         raise _advice(missing) from exc
                     if isinstance(exc.original, PlaceholderUsed):
                         raise _refusal(exc.original, exc.location) from exc
-                    if self.stubbed:  # the error may come from a placeholder
+                    if self.stubbed and not own_error(exc.original, self.sites, self.own):
                         names = sorted(self.stubbed)
                         raise UserError(
                             f"{exc.cause} (stubbed: {', '.join(names)})",

@@ -76,7 +76,7 @@ def plan_run(
     targets = list(generated)
     if settings.auto_merge:
         targets.append(_manual_schema(config, generated))
-    disk = {gen.path: files.read_text(config.path(gen.path)) for gen in targets}
+    disk = {gen.path: _read(config, gen.path) for gen in targets}
     return plan(
         targets,
         disk,
@@ -99,13 +99,20 @@ def snapshot(config: Config) -> dict[str, str | None]:
         paths.append(config.settings.manual_schema)
     if config.settings.contract_output:
         paths.append(config.settings.contract_output)
-    return {p: files.read_text(config.path(p)) for p in paths}
+    return {p: _read(config, p) for p in paths}
+
+
+def _read(config: Config, relative: str) -> str | None:
+    """A file's text; the manual schema module's with its own line endings (auto_merge
+    edits only its block, and keeps CRLF a CRLF)."""
+    manual = config.settings.auto_merge and relative == config.settings.manual_schema
+    return files.read_text(config.path(relative), keep_line_endings=manual)
 
 
 def _manual_schema(config: Config, generated: Sequence[GeneratedFile]) -> GeneratedFile:
     """The manual schema module with its auto_merge block brought up to date."""
     path = config.manual_schema
-    old = files.read_text(path)
+    old = files.read_text(path, keep_line_endings=True)
     imports, names = [], []
     for index, gen in enumerate(generated):
         alias = "_generated" if index == 0 else f"_generated_{index + 1}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from schema_sync_hook.collector import collector_paused
 from schema_sync_hook.render.options import VARIANTS
+from schema_sync_hook.render.words import model_words
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,44 @@ class ModelChange:
         return f"{self.name} ({', '.join(self.fields)})" if self.fields else self.name
 
 
-def _model_of(name: str, classes: Mapping[str, str]) -> str | None:
-    """The model a class belongs to: the class table, else its variant suffix removed.
+# The first docstring line of each generated class names its model (render.files).
+_SUMMARY = re.compile(
+    r"Schema for (?:creating a new (?P<create>.+)\."
+    r"|updating a (?P<update>.+); send only the fields to change\."
+    r"|(?P<response>.+) response(?: with its relations)?\.)$"
+)
 
-    None for a class of no model (a helper the renderer adds).
+
+def _model_of(node: ast.ClassDef, classes: Mapping[str, str]) -> str | None:
+    """The model a class belongs to: the class table; else (a class of a model that is
+    gone, whatever ``class_names`` made of its name) the model its docstring names; else
+    its variant suffix removed. None for a class of no model (a helper the renderer adds).
     """
+    name = node.name
     if name in classes:
         return classes[name]
+    described = _described_model(node)
+    if described is not None:
+        return described
     for variant in VARIANTS:
         if name.endswith(variant) and len(name) > len(variant):
             return name[: -len(variant)]
+    return None
+
+
+def _described_model(node: ast.ClassDef) -> str | None:
+    """The model named by the class's docstring: the longest run of the class name
+    whose words are the docstring's (``OrderItemIn``, "order item" -> ``OrderItem``)."""
+    doc = ast.get_docstring(node, clean=False)
+    match = _SUMMARY.match(doc.partition("\n")[0]) if doc else None
+    if match is None:
+        return None
+    words = next(group for group in match.groups() if group is not None)
+    name = node.name
+    for length in range(len(name), 0, -1):
+        for start in range(len(name) - length + 1):
+            if model_words(name[start : start + length]) == words:
+                return name[start : start + length]
     return None
 
 
@@ -78,7 +107,7 @@ def _model_fields(text: str | None, classes: Mapping[str, str]) -> dict[str, dic
         return models
     lines = _LINE.findall(text)
     for node in tree.body:
-        owner = _model_of(node.name, classes) if isinstance(node, ast.ClassDef) else None
+        owner = _model_of(node, classes) if isinstance(node, ast.ClassDef) else None
         if not isinstance(node, ast.ClassDef) or owner is None:
             continue
         model = models.setdefault(owner, {"": ""})

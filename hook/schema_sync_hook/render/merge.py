@@ -15,6 +15,7 @@ never shadow a class the module defines, and stays clean for ruff and mypy::
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Sequence
 
 from schema_sync_hook.errors import UserError
@@ -35,15 +36,36 @@ def split_block(text: str) -> tuple[str, str]:
             "restore the end marker or delete the start marker",
         )
     end += len(END)
-    if text[end : end + 1] == "\n":
-        end += 1
+    for eol in ("\r\n", "\n"):
+        if text.startswith(eol, end):
+            end += len(eol)
+            break
     return text[:start] + text[end:], text[start:end]
+
+
+# The lines the block is made of; any other line in it was added by someone.
+_OWN_LINE = re.compile(
+    r"(?:(?:from [\w.]+ import \w+|import [\w.]+) as (_generated(?:_\d+)?)  # noqa: E402"
+    r"|(?P<name>\w+) = _generated(?:_\d+)?\.(?P=name))?"
+)
+
+
+def dropped_lines(text: str | None) -> list[str]:
+    """The lines someone added inside the block of ``text``: rewriting it drops them."""
+    if not text:
+        return []
+    try:
+        _rest, block = split_block(text)
+    except UserError:
+        return []
+    lines = block.splitlines()[1:-1]  # between the markers
+    return [line for line in lines if not _OWN_LINE.fullmatch(line.strip())]
 
 
 def bound_names(source: str, filename: str) -> set[str]:
     """Top-level names a module binds itself (classes, functions, imports, assignments)."""
     try:
-        tree = ast.parse(source, filename=filename)
+        tree = ast.parse(source.removeprefix("\ufeff"), filename=filename)  # as Python reads it
     except SyntaxError as exc:
         raise UserError(
             f"{filename} line {exc.lineno}: {exc.msg}; auto_merge cannot update it",
@@ -79,11 +101,12 @@ def merged(
     exported = [(name, alias) for name, alias in schemas if name not in own]
     if not exported:
         return rest
-    body = rest.rstrip("\n") + "\n\n\n" if rest.strip() else ""
+    eol = "\r\n" if "\r\n" in rest else "\n"  # the block follows the file's line endings
+    body = rest.rstrip("\r\n") + eol * 3 if rest.strip() else ""
     used = {alias for _, alias in exported}
     lines = [BEGIN]
     lines += [f"{stmt} as {alias}  # noqa: E402" for stmt, alias in imports if alias in used]
     lines.append("")
     lines += [f"{name} = {alias}.{name}" for name, alias in exported]
     lines.append(END)
-    return body + "\n".join(lines) + "\n"
+    return body + eol.join(lines) + eol

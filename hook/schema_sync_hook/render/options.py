@@ -21,6 +21,7 @@ class RenderOptions:
     sensitive_fields: tuple[str, ...] = ("*password*", "*secret*")
     variants: tuple[str, ...] = VARIANT_KEYS
     class_names: tuple[tuple[str, str], ...] = DEFAULT_CLASS_NAMES
+    class_names_origin: str = "default"  # where class_names was set, for its errors
     base_class: TypeRef = _PYDANTIC[0]
     # per variant key, glob patterns over "Model.field" (or a bare field name)
     exclude: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -7,7 +7,6 @@ CamelCase (``OrderOutItemsProduct``), written before the classes that use it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from schema_sync_hook.render.fields import (
 )
 from schema_sync_hook.render.imports import Imports
 from schema_sync_hook.render.options import RenderOptions
+from schema_sync_hook.render.words import model_words
 from schema_sync_hook.settings.views import view_error
 
 _CLASSVAR = TypeRef("typing", "ClassVar")
@@ -33,10 +33,6 @@ _ROOT_MODEL = TypeRef("pydantic", "RootModel")
 def level_name(view: ViewSpec, level: ViewLevel) -> str:
     """``OrderOut`` for the root, ``OrderOutItemsProduct`` for ``items.product``."""
     return view.name + "".join(_camel(segment) for segment in level.path)
-
-
-def _words(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).lower()
 
 
 def _camel(segment: str) -> str:
@@ -114,7 +110,7 @@ def _level_class(view: ViewSpec, level: ViewLevel, ctx: ViewContext) -> tuple[st
     imports, options, model = ctx.imports, ctx.options, level.model
     lines = [f"class {level_name(view, level)}({reader_source.READER}):"]
     where = "".join(f".{segment}" for segment in level.path)
-    summary = f"View {view.name}{where}: {_words(model.name)}."
+    summary = f"View {view.name}{where}: {model_words(model.name)}."
     lines += pysource.docstring(summary, model.doc, options.indent)
     names = [f.name for f in level.fields] + [c.name for c in level.computed]
     attributes = attribute_names(names + [r.name for r, _ in level.nested])

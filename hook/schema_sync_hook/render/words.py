@@ -25,3 +25,8 @@ def article(name: str) -> str:
     if word.startswith(_A_BEFORE) and not word.startswith(_NOT_A_BEFORE):
         return "a"
     return "an" if word[:1] in ("a", "e", "i", "o", "u") else "a"
+
+
+def model_words(name: str) -> str:
+    """``OrderItem`` -> ``order item``, as the classes' docstrings name their model."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name).lower()

@@ -105,7 +105,23 @@ def _json_file(file: FileView, cwd: Path, kind: str) -> dict[str, Any]:
     }
     if kind == "hook":
         entry["written"] = file.written
+    if kind != "diff" and file.state != "in_sync" and not file.written:
+        entry["fix"] = fix_command(file)
     return entry
+
+
+def fix_command(file: FileView) -> str:
+    """What brings ``file`` back in sync: a hand-edited file needs ``--force``, as the
+    text format says."""
+    if file.state == "hand_edited":
+        return f"{PROG} sync --force"
+    return f"{PROG} sync"
+
+
+def _advice(files: Sequence[FileView]) -> str:
+    if any(f.state == "hand_edited" for f in files):
+        return f"run '{PROG} sync --force' (move hand edits to the manual schema module first)"
+    return f"run '{PROG} sync'"
 
 
 def _json_change(row: Row, cwd: Path) -> dict[str, Any]:
@@ -178,10 +194,11 @@ def _message(view: CiView, file: FileView, row: Row, base: Path) -> str:
         return f"{row.key}: {row.what} ({row.severity})"
     if row.model is None:
         what = "edited by hand" if file.state == "hand_edited" else "out of date"
-        return f"{path} is {what} (not caused by a model change); run '{PROG} sync'"
+        return f"{path} is {what} (not caused by a model change); {_advice([file])}"
     if file.written:
         return f"{row.name} {row.change}: {path} was regenerated; review it and commit it"
-    return f"{row.name} {row.change}: {path} is out of date; run '{PROG} sync' and commit it"
+    what = "edited by hand" if file.state == "hand_edited" else "out of date"
+    return f"{row.name} {row.change}: {path} is {what}; {_advice([file])} and commit it"
 
 
 def _annotation(level: str, file: str | None, line: int | None, message: str) -> str:
@@ -267,11 +284,17 @@ def render_markdown(view: CiView, cwd: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _edited(view: CiView) -> bool:
+    return any(f.state == "hand_edited" for f in view.files)
+
+
 def _heading(view: CiView) -> str:
     report = view.breaking
     if report is not None:
         counts = ", ".join(f"{report.count(s)} {s}" for s in ("breaking", "accepted", "compatible"))
         return f"{PROG}: {counts} against `{_cell(report.revision.ref)}`"
     if view.drift:
-        return f"{PROG}: generated schemas are out of date (run `{PROG} sync` and commit)"
+        command = f"{PROG} sync --force" if _edited(view) else f"{PROG} sync"
+        extra = ", after moving hand edits to the manual schema module" if _edited(view) else ""
+        return f"{PROG}: generated schemas are out of date (run `{command}` and commit{extra})"
     return f"{PROG}: generated schemas are in sync"

@@ -17,6 +17,7 @@ from schema_sync_hook.console import PROG, Console
 from schema_sync_hook.errors import Exit
 from schema_sync_hook.plan.changes import Action, Mode, Plan, State, file_state, unified_diff
 from schema_sync_hook.plan.models import FieldChange, ModelChange, model_changes
+from schema_sync_hook.render.merge import dropped_lines
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def _print_result(report: Report, result: FileResult, console: Console, show_dif
         changed = "none (the differences are the hand edit)"
     if result.manual:
         changed = "auto_merge re-export block"
+        _print_dropped(report, result, console)
     if result.contract:
         changed = "wire contract (JSON Schema)"
     if result.written:
@@ -217,6 +219,26 @@ def _print_result(report: Report, result: FileResult, console: Console, show_dif
         State.HAND_EDITED: "was edited by hand",
     }[result.state]
     console.info(f"{result.path} {what}; models changed: {changed}")
+
+
+def _print_dropped(report: Report, result: FileResult, console: Console) -> None:
+    """Lines someone added inside the auto_merge block go when it is rewritten: say so."""
+    lines = dropped_lines(result.old)
+    if not lines:
+        return
+    shown = "; ".join(line.strip() for line in lines[:3]) + ("; ..." if len(lines) > 3 else "")
+    count = f"{len(lines)} line{'s' if len(lines) > 1 else ''}"
+    if result.written:
+        kept = f" (backup {report.backup} holds them)" if report.backup else ""
+        console.info(
+            f"{result.path}: the auto_merge block was rewritten, dropping {count} added"
+            f" inside it{kept}: {shown}; move them above the block"
+        )
+    else:
+        console.info(
+            f"{result.path}: rewriting the auto_merge block will drop {count} added inside"
+            f" it: {shown}; move them above the block"
+        )
 
 
 def _result_json(result: FileResult) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from schema_sync_hook.errors import ConfigError, UserError
 from schema_sync_hook.settings.formatter import Style, read_style
+from schema_sync_hook.settings.monorepo import configured_below, relative_root
 from schema_sync_hook.settings.schema import (
     ENV_PREFIX,
     KEYS,
@@ -299,10 +300,10 @@ def _check_settings(
             'add models = ["your.models"] under [tool.schema-sync] in pyproject.toml'
             " (or set tortoise_config)"
         )
-        below = _configured_below(root) if cwd is not None else []
+        below = configured_below(root) if cwd is not None else []
         if below and cwd is not None:
-            shown = [_relative(folder, cwd, root) for folder in below]
-            first = _relative(below[0], root, root)  # pre-commit runs from the repository root
+            shown = [relative_root(folder, cwd, root) for folder in below]
+            first = relative_root(below[0], root, root)  # pre-commit runs from the repository root
             verb = "configures" if len(shown) == 1 else "configure"
             fix = (
                 f"{' and '.join(f'{name}/' for name in shown)} {verb} schema-sync: run with "
@@ -318,56 +319,6 @@ def _check_settings(
             "use either models or tortoise_config, not both",
         )
     _check_paths(root, settings, origins)
-
-
-_NOT_PROJECTS = frozenset({"node_modules", "__pycache__", "site-packages", "build", "dist"})
-
-
-def _configured_below(root: Path, depth: int = 3, limit: int = 2000) -> list[Path]:
-    """Folders up to ``depth`` levels below ``root`` whose pyproject.toml or setup.cfg
-    configures schema-sync (a monorepo run from its top): what ``--root`` should name.
-    Hidden folders and virtualenvs are left out; at most ``limit`` folders are looked at."""
-    found: list[Path] = []
-    level, seen = [root], 0
-    for _ in range(depth):
-        deeper: list[Path] = []
-        for folder in level:
-            try:
-                children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
-            except OSError:
-                continue
-            for child in children:
-                if child.name.startswith(".") or child.name in _NOT_PROJECTS:
-                    continue
-                seen += 1
-                if seen > limit:
-                    return found
-                if (child / "pyvenv.cfg").exists():
-                    continue
-                if _configures(child):
-                    found.append(child)
-                else:
-                    deeper.append(child)
-        level = deeper
-    return found
-
-
-def _configures(folder: Path) -> bool:
-    for name, marker in (("pyproject.toml", "[tool.schema-sync"), ("setup.cfg", "[schema-sync]")):
-        try:
-            if marker in (folder / name).read_text(encoding="utf-8", errors="replace"):
-                return True
-        except OSError:
-            continue
-    return False
-
-
-def _relative(path: Path, cwd: Path, root: Path) -> str:
-    """``path`` as ``--root`` takes it from ``cwd``: relative when ``cwd`` is in ``root``."""
-    cwd = cwd.resolve()
-    if cwd == root or root in cwd.parents:
-        return Path(os.path.relpath(path, cwd)).as_posix()
-    return str(path)
 
 
 def _has_nul(value: Any) -> bool:
@@ -392,11 +343,38 @@ def _check_not_in_tool_folders(
         )
 
 
+def link_leaving(root: Path, value: str) -> str | None:
+    """The first part of ``value`` (relative to ``root``) that is a symlink resolving
+    outside ``root``, or None."""
+    path = root
+    for part in Path(value).parts:
+        path = path / part
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return None
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return str(path.resolve())
+
+
 def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:
     for key in ("output", "manual_schema", "backup_dir"):
         value: str = getattr(settings, key)
         resolved = (root / value).resolve()
         if Path(value).is_absolute() or not resolved.is_relative_to(root):
+            link = None if Path(value).is_absolute() else link_leaving(root, value)
+            if link is not None:
+                raise ConfigError(
+                    origins[key],
+                    key,
+                    f"{value!r} goes through the symlink {link} to {_link_target(root / link)},"
+                    " outside the project root",
+                    "use a path inside the project that no symlink leads out of",
+                )
             raise ConfigError(
                 origins[key], key, f"{value!r} is outside the project root", "use a relative path"
             )
