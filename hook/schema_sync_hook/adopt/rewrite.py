@@ -13,12 +13,14 @@ formatting.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from schema_sync_hook.adopt.calls import Call
+from schema_sync_hook.apply.files import atomic_write
 from schema_sync_hook.errors import UserError
 
 EXTRA = "pip install 'schema-sync-hook[adopt]'"
@@ -31,56 +33,65 @@ class Edit:
     class_name: str  # the generated class
 
 
-def rewrite_source(text: str, edits: Sequence[Edit]) -> str:
+def rewrite_source(text: str, edits: Sequence[Edit], line_length: int = 88) -> str:
     """``text`` with each edit's call replaced by an import of its class."""
     tree = ast.parse(text)
     lines = text.splitlines(keepends=True)
     drop: set[int] = set()  # 1-based line numbers
-    spans: list[tuple[int, int, int, str]] = []  # (line, col, end_col, new text) on one line
     imports: list[tuple[str, str, str]] = []  # (module, class, as)
-    removed_statements: set[tuple[int, int]] = set()
+    removed: set[tuple[int, int]] = set()  # (line, col) of each statement removed
     for edit in edits:
         call = edit.call
         if call.site in {"assign", "local"}:
             assert call.target is not None
             span = call.statement_span
             drop.update(range(span.line, span.end_line + 1))
-            removed_statements.add((span.line, span.col))
+            removed.add((span.line, span.col))
             imports.append((edit.module, edit.class_name, call.target))
         else:
-            span = call.call_span
-            if span.line != span.end_line:
-                # a call over several lines: keep the first line's head, drop the rest
-                first = lines[span.line - 1].encode("utf-8")
-                last = lines[span.end_line - 1].encode("utf-8")
-                joined = first[: span.col] + edit.class_name.encode() + last[span.end_col :]
-                lines[span.line - 1] = joined.decode("utf-8")
-                drop.update(range(span.line + 1, span.end_line + 1))
-            else:
-                spans.append((span.line, span.col, span.end_col, edit.class_name))
             imports.append((edit.module, edit.class_name, edit.class_name))
-    for line, col, end_col, new in sorted(spans, reverse=True):
+    _replace_expressions(lines, [e for e in edits if e.call.site not in {"assign", "local"}], drop)
+    _type_checking_blocks(
+        tree, lines, drop, removed, {e.call.target for e in edits if e.call.target}
+    )
+    drop -= _emptied_functions(tree, lines, removed)
+    kept = [line for number, line in enumerate(lines, 1) if number not in drop]
+    body = _drop_unused_imports(text, "".join(kept))
+    body = _tidy_blank_lines(text, body)
+    return _add_imports(body, imports, line_length, "\r\n" if "\r\n" in text else "\n")
+
+
+def _replace_expressions(lines: list[str], edits: Sequence[Edit], drop: set[int]) -> None:
+    """A call used as a base class or an annotation becomes the class's name."""
+    singles: list[tuple[int, int, int, str]] = []  # (line, col, end_col, new text)
+    for edit in edits:
+        span = edit.call.call_span
+        if span.line == span.end_line:
+            singles.append((span.line, span.col, span.end_col, edit.class_name))
+            continue
+        # a call over several lines: keep the first line's head and the last one's tail
+        first = lines[span.line - 1].encode("utf-8")
+        last = lines[span.end_line - 1].encode("utf-8")
+        joined = first[: span.col] + edit.class_name.encode() + last[span.end_col :]
+        lines[span.line - 1] = joined.decode("utf-8")
+        drop.update(range(span.line + 1, span.end_line + 1))
+    for line, col, end_col, new in sorted(singles, reverse=True):
         raw = lines[line - 1].encode("utf-8")
         lines[line - 1] = (raw[:col] + new.encode() + raw[end_col:]).decode("utf-8")
-    adopted_names = {e.call.target for e in edits if e.call.target}
-    _type_checking_blocks(tree, lines, drop, removed_statements, adopted_names)
-    passes = _emptied_functions(tree, lines, removed_statements)
-    drop -= passes
-    newline = "\r\n" if "\r\n" in text else "\n"
-    inserts: dict[int, list[str]] = {}
-    for module, entries in _grouped(imports).items():
-        at = _import_line(tree, module)
-        inserts.setdefault(at, []).extend(
-            f"from {module} import {entry}{newline}" for entry in entries
-        )
-    new_lines = list(inserts.get(0, []))
-    for number, text_line in enumerate(lines, 1):
-        if number not in drop:
-            new_lines.append(text_line)
-        new_lines += inserts.get(number, [])
-    result = "".join(new_lines)
-    result = _drop_unused_imports(text, result)
-    return _mark_reexports(result, [name for _, _, name in imports])
+
+
+def _tidy_blank_lines(original: str, text: str) -> str:
+    """Blank lines that removed statements leave at the file's start or end, or more
+    than two in a row, go (unless the original file had them too)."""
+    blank = re.compile(r"(?:[ \t]*\r?\n){3,}")
+    if not blank.search(original):
+        text = blank.sub(lambda m: "\r\n\r\n" if "\r\n" in m.group() else "\n\n", text)
+    if original[:1] not in {"\n", "\r"}:
+        text = text.lstrip("\r\n")
+    if not original.endswith(("\n\n", "\n\r\n")):
+        stripped = text.rstrip("\r\n")
+        text = stripped + ("\r\n" if text.endswith("\r\n") else "\n") if stripped else ""
+    return text
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -183,29 +194,36 @@ def _import_line(tree: ast.Module, module: str) -> int:
     return chosen.end_lineno or chosen.lineno
 
 
-def _grouped(imports: list[tuple[str, str, str]]) -> dict[str, list[str]]:
-    """``Class as name`` entries per module, one import each, sorted as isort does
-    (``as`` imports are not combined by default)."""
-    by_module: dict[str, list[str]] = {}
-    for module, name, alias in imports:
-        entry = name if name == alias else f"{name} as {alias}"
-        if entry not in by_module.setdefault(module, []):
-            by_module[module].append(entry)
-    return {m: sorted(e, key=lambda x: x.lower()) for m, e in by_module.items()}
-
-
 def _used_names(tree: ast.Module) -> dict[str, int]:
+    """How often each name is read: as code, in a string annotation or in ``__all__``
+    (other strings, such as a ``name=`` argument, are not uses)."""
     counts: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             counts[node.id] = counts.get(node.id, 0) + 1
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            # __all__ entries and string annotations
-            for word in node.value.replace("[", " ").replace("]", " ").replace(",", " ").split():
-                head = word.partition(".")[0]
-                if head.isidentifier():
-                    counts[head] = counts.get(head, 0) + 1
+    for holder in _string_holders(tree):
+        for node in ast.walk(holder):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for word in (
+                    node.value.replace("[", " ").replace("]", " ").replace(",", " ").split()
+                ):
+                    head = word.partition(".")[0]
+                    if head.isidentifier():
+                        counts[head] = counts.get(head, 0) + 1
     return counts
+
+
+def _string_holders(tree: ast.Module) -> Iterator[ast.AST]:
+    """The annotations and ``__all__`` values of the file: where a string names code."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.AnnAssign, ast.arg)) and node.annotation is not None:
+            yield node.annotation
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns:
+            yield node.returns
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                yield node.value
 
 
 def _bound(alias: ast.alias, node: ast.Import | ast.ImportFrom) -> str:
@@ -247,26 +265,58 @@ def _drop_unused_imports(original: str, text: str) -> str:
     return "".join(lines)
 
 
-def _mark_reexports(text: str, names: list[str]) -> str:
-    """An imported class the module does not use itself keeps ``# noqa: F401``
-    (unless ``__all__`` lists it), so ``ruff check`` sees a re-export."""
+def _add_imports(
+    text: str, imports: Sequence[tuple[str, str, str]], line_length: int, newline: str
+) -> str:
+    """``text`` with ``from <module> import <class> as <name>`` for each import, placed
+    and written as ruff's import sorter would (its defaults); a name the module does
+    not use itself (a re-export) gets ``# noqa: F401`` unless ``__all__`` lists it."""
     tree = ast.parse(text)
     used = _used_names(tree)
-    lines = text.splitlines(keepends=True)
-    for node in tree.body:
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        bound = [_bound(a, node) for a in node.names]
-        if not any(b in names for b in bound):
-            continue
-        if all(used.get(b) for b in bound if b in names):
-            continue
-        end = node.end_lineno or node.lineno
-        line = lines[end - 1]
-        if "noqa" not in line:
-            stripped = line.rstrip("\r\n")
-            lines[end - 1] = stripped + "  # noqa: F401" + line[len(stripped) :]
-    return "".join(lines)
+    by_module: dict[str, dict[tuple[str, str], None]] = {}
+    for module, name, alias in imports:
+        by_module.setdefault(module, {})[name, alias] = None
+    inserts: dict[int, list[str]] = {}
+    for module, pairs in by_module.items():
+        statements = _statements(module, list(pairs), used, line_length, newline)
+        inserts.setdefault(_import_line(tree, module), []).extend(statements)
+    result = list(inserts.get(0, []))
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        result.append(line)
+        result += inserts.get(number, [])
+    return "".join(result)
+
+
+def _member_key(name: str) -> tuple[int, str, str]:
+    """How the import sorter orders imported names: constants, classes, then the rest."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name
+
+
+def _statements(
+    module: str,
+    pairs: Sequence[tuple[str, str]],
+    used: dict[str, int],
+    line_length: int,
+    newline: str,
+) -> list[str]:
+    """The import statements of one module: the plain names in one statement, each
+    ``as`` name in its own, ordered by their first name."""
+    noqa = "  # noqa: F401"
+    found: list[tuple[tuple[Any, ...], str]] = []
+    for name, alias in sorted(p for p in pairs if p[0] != p[1]):
+        mark = noqa if not used.get(alias) else ""
+        statement = f"from {module} import {name} as {alias}{mark}{newline}"
+        found.append(((_member_key(name), _member_key(alias)), statement))
+    plain = sorted({name for name, alias in pairs if name == alias}, key=_member_key)
+    if plain:
+        mark = noqa if any(not used.get(n) for n in plain) else ""
+        statement = f"from {module} import {', '.join(plain)}{mark}"
+        if len(statement) > line_length:
+            members = "".join(f"    {n},{'' if used.get(n) else noqa}{newline}" for n in plain)
+            statement = f"from {module} import ({newline}{members})"
+        found.append(((_member_key(plain[0]), ()), statement + newline))
+    return [statement for _, statement in sorted(found)]
 
 
 # --- the TOML file ---------------------------------------------------------------
@@ -282,7 +332,7 @@ def add_views(path: Path, views: dict[str, dict[str, Any]], in_tool: bool = True
             "adopt --write needs tomlkit to edit the TOML file and keep its formatting",
             EXTRA,
         ) from None
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")  # as it is: its line endings kept
     document = tomlkit.parse(text)
     table: Any = document
     if in_tool:
@@ -292,7 +342,7 @@ def add_views(path: Path, views: dict[str, dict[str, Any]], in_tool: bool = True
     if existing is None:
         existing = tomlkit.table(is_super_table=True)
         table.add("views", existing)
-    changed = False
+    added = []
     for name, declaration in views.items():
         if name in existing:
             continue
@@ -300,10 +350,14 @@ def add_views(path: Path, views: dict[str, dict[str, Any]], in_tool: bool = True
         for key, value in declaration.items():
             view.add(key, value)
         existing.add(name, view)
-        changed = True
-    if changed:
-        new = tomlkit.dumps(document)
-        if not new.endswith("\n"):
-            new += "\n"
-        path.write_text(new, encoding="utf-8", newline="")
-    return changed
+        added.append(view)
+    if not added:
+        return False
+    added[-1].add(tomlkit.nl())  # a blank line before the table that follows, if any
+    new = tomlkit.dumps(document)
+    if not text.endswith("\n\n"):
+        new = new.rstrip("\n") + "\n"
+    if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
+        new = new.replace("\r\n", "\n").replace("\n", "\r\n")  # the file's line endings
+    atomic_write(path, new)
+    return True

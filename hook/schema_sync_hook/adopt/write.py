@@ -52,7 +52,7 @@ def write(config: Config, made: Plan) -> list[str]:
     for relative, edits in by_file.items():
         path = config.root / relative
         original = path.read_bytes().decode("utf-8")
-        new = rewrite.rewrite_source(original, edits)
+        new = rewrite.rewrite_source(original, edits, config.line_length)
         if new != original:
             atomic_write(path, new)
             changed.append(relative)
