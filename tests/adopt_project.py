@@ -289,7 +289,8 @@ CLASSES = {
     "NoteOut": (lambda: routers.NoteOut, models.Note),
     "Local": (routers.note_schema, models.Note),
     "NoteBox": (lambda: routers.NoteBox, models.Note),
-    "NotePage.rows": (lambda: routers.NotePage.model_fields["rows"].annotation.__args__[0], models.Note),
+    "NotePage.rows": (lambda: routers.NotePage.model_fields["rows"].annotation.__args__[0],
+                      models.Note),
     "TagOut": (lambda: routers.TagOut, models.Tag),
     "Tag_Pydantic": (lambda: users.Tag_Pydantic, models.Tag),
     "Order_Pydantic": (lambda: routers.Order_Pydantic, models.Order),
@@ -318,7 +319,8 @@ async def classes():
         cls = get()
         rows = await model.all().order_by("id")
         found[name] = [
-            (await cls.from_tortoise_orm(row)).model_dump(mode="json", by_alias=True) for row in rows
+            (await cls.from_tortoise_orm(row)).model_dump(mode="json", by_alias=True)
+            for row in rows
         ]
     listed = await routers.Orders.from_queryset(models.Order.all().order_by("id"))
     found["Orders"] = listed.model_dump(mode="json", by_alias=True)
