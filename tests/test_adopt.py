@@ -695,3 +695,52 @@ def test_a_module_level_call_builds_flatter_before_initialisation(
     else:
         assert early in found["OrderFlat"]["differences"]
         assert result.code == 1
+
+
+TORTOISE_EXAMPLE_SCHEMAS = """\
+from typing import TYPE_CHECKING
+
+from models import Users
+from pydantic import BaseModel
+
+from tortoise.contrib.pydantic import PydanticModel, pydantic_model_creator
+
+if TYPE_CHECKING:  # pragma: nocoverage
+
+    class UserIn_Pydantic(Users, PydanticModel):  # type:ignore[misc]
+        pass
+
+    class User_Pydantic(Users, PydanticModel):  # type:ignore[misc]
+        pass
+
+else:
+    User_Pydantic = pydantic_model_creator(Users, name="User")
+    UserIn_Pydantic = pydantic_model_creator(Users, name="UserIn", exclude_readonly=True)
+
+
+class Status(BaseModel):
+    message: str
+"""
+
+
+def test_tortoise_fastapi_example_becomes_two_imports_in_their_own_section() -> None:
+    """Tortoise's own examples/fastapi/schemas.py, as adopt --write leaves it."""
+    source = TORTOISE_EXAMPLE_SCHEMAS
+    calls = find._FileReader("schemas.py", source, ast.parse(source), "schemas").calls()
+    edits = [
+        Edit(calls[0], "schemas_generated", "UsersResponse"),
+        Edit(calls[1], "schemas_generated", "UsersCreate"),
+    ]
+    new = rewrite_source(
+        source, edits, 100, {"models", "schemas", "schemas_generated"}.__contains__
+    )
+    assert new == (
+        "from pydantic import BaseModel\n"
+        "\n"
+        "from schemas_generated import UsersCreate as UserIn_Pydantic  # noqa: F401\n"
+        "from schemas_generated import UsersResponse as User_Pydantic  # noqa: F401\n"
+        "\n"
+        "\n"
+        "class Status(BaseModel):\n"
+        "    message: str\n"
+    )

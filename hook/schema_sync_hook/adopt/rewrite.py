@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from schema_sync_hook.adopt.calls import Call
+from schema_sync_hook.adopt.imports import add_imports, drop_unused_imports
 from schema_sync_hook.apply.files import atomic_write
 from schema_sync_hook.errors import UserError
 
@@ -33,8 +34,15 @@ class Edit:
     class_name: str  # the generated class
 
 
-def rewrite_source(text: str, edits: Sequence[Edit], line_length: int = 88) -> str:
-    """``text`` with each edit's call replaced by an import of its class."""
+def rewrite_source(
+    text: str,
+    edits: Sequence[Edit],
+    line_length: int = 88,
+    local: Callable[[str], bool] = lambda _: True,
+) -> str:
+    """``text`` with each edit's call replaced by an import of its class; ``local``
+    tells whether a top-level package is the project's own (an import sorter's
+    first-party section)."""
     tree = ast.parse(text)
     lines = text.splitlines(keepends=True)
     drop: set[int] = set()  # 1-based line numbers
@@ -56,9 +64,10 @@ def rewrite_source(text: str, edits: Sequence[Edit], line_length: int = 88) -> s
     )
     drop -= _emptied_functions(tree, lines, removed)
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
-    body = _drop_unused_imports(text, "".join(kept))
+    body = drop_unused_imports(text, "".join(kept))
     body = _tidy_blank_lines(text, body)
-    return _add_imports(body, imports, line_length, "\r\n" if "\r\n" in text else "\n")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return add_imports(body, imports, line_length, newline, local)
 
 
 def _replace_expressions(lines: list[str], edits: Sequence[Edit], drop: set[int]) -> None:
@@ -83,9 +92,9 @@ def _replace_expressions(lines: list[str], edits: Sequence[Edit], drop: set[int]
 def _tidy_blank_lines(original: str, text: str) -> str:
     """Blank lines that removed statements leave at the file's start or end, or more
     than two in a row, go (unless the original file had them too)."""
-    blank = re.compile(r"(?:[ \t]*\r?\n){3,}")
+    blank = re.compile(r"\r?\n(?:[ \t]*\r?\n){3,}")
     if not blank.search(original):
-        text = blank.sub(lambda m: "\r\n\r\n" if "\r\n" in m.group() else "\n\n", text)
+        text = blank.sub(lambda m: ("\r\n" if "\r" in m.group() else "\n") * 3, text)
     if original[:1] not in {"\n", "\r"}:
         text = text.lstrip("\r\n")
     if not original.endswith(("\n\n", "\n\r\n")):
@@ -161,162 +170,6 @@ def _emptied_functions(
             lines[first.lineno - 1] = f"{indent}pass\n"
             kept.add(first.lineno)
     return kept
-
-
-def _import_line(tree: ast.Module, module: str) -> int:
-    """Where an import from ``module`` goes: after the import of the top block that an
-    import sorter puts just before it (same top package, smaller name), else after
-    the block (its docstring and ``__future__`` import count as part of it)."""
-    block: list[ast.stmt] = []
-    for index, statement in enumerate(tree.body):
-        docstring = (
-            index == 0
-            and isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str)
-        )
-        if isinstance(statement, (ast.Import, ast.ImportFrom)) or docstring:
-            block.append(statement)
-        else:
-            break
-    if not block:
-        return 0
-    package = module.partition(".")[0]
-    before = [
-        s
-        for s in block
-        if isinstance(s, ast.ImportFrom)
-        and not s.level
-        and (s.module or "").partition(".")[0] == package
-        and (s.module or "") <= module
-    ]
-    chosen = before[-1] if before else block[-1]
-    return chosen.end_lineno or chosen.lineno
-
-
-def _used_names(tree: ast.Module) -> dict[str, int]:
-    """How often each name is read: as code, in a string annotation or in ``__all__``
-    (other strings, such as a ``name=`` argument, are not uses)."""
-    counts: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            counts[node.id] = counts.get(node.id, 0) + 1
-    for holder in _string_holders(tree):
-        for node in ast.walk(holder):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                for word in (
-                    node.value.replace("[", " ").replace("]", " ").replace(",", " ").split()
-                ):
-                    head = word.partition(".")[0]
-                    if head.isidentifier():
-                        counts[head] = counts.get(head, 0) + 1
-    return counts
-
-
-def _string_holders(tree: ast.Module) -> Iterator[ast.AST]:
-    """The annotations and ``__all__`` values of the file: where a string names code."""
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.AnnAssign, ast.arg)) and node.annotation is not None:
-            yield node.annotation
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns:
-            yield node.returns
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-                yield node.value
-
-
-def _bound(alias: ast.alias, node: ast.Import | ast.ImportFrom) -> str:
-    if alias.asname:
-        return alias.asname
-    return alias.name.partition(".")[0] if isinstance(node, ast.Import) else alias.name
-
-
-def _drop_unused_imports(original: str, text: str) -> str:
-    """Remove the imported names that the original used and the new text no longer does."""
-    before = _used_names(ast.parse(original))
-    tree = ast.parse(text)
-    after = _used_names(tree)
-    lines = text.splitlines(keepends=True)
-    edits: list[tuple[int, int, str | None]] = []  # (line, end_line, replacement or None)
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)):
-            continue
-        keep = [
-            a
-            for a in node.names
-            if not (before.get(_bound(a, node)) and not after.get(_bound(a, node)))
-        ]
-        if len(keep) == len(node.names):
-            continue
-        end = node.end_lineno or node.lineno
-        if not keep:
-            edits.append((node.lineno, end, None))
-            continue
-        indent = lines[node.lineno - 1][: node.col_offset]
-        names = ", ".join(a.name if not a.asname else f"{a.name} as {a.asname}" for a in keep)
-        if isinstance(node, ast.ImportFrom):
-            statement = f"from {'.' * node.level}{node.module or ''} import {names}"
-        else:
-            statement = f"import {names}"
-        edits.append((node.lineno, end, f"{indent}{statement}\n"))
-    for line, end, new in sorted(edits, reverse=True):
-        lines[line - 1 : end] = [new] if new is not None else []
-    return "".join(lines)
-
-
-def _add_imports(
-    text: str, imports: Sequence[tuple[str, str, str]], line_length: int, newline: str
-) -> str:
-    """``text`` with ``from <module> import <class> as <name>`` for each import, placed
-    and written as ruff's import sorter would (its defaults); a name the module does
-    not use itself (a re-export) gets ``# noqa: F401`` unless ``__all__`` lists it."""
-    tree = ast.parse(text)
-    used = _used_names(tree)
-    by_module: dict[str, dict[tuple[str, str], None]] = {}
-    for module, name, alias in imports:
-        by_module.setdefault(module, {})[name, alias] = None
-    inserts: dict[int, list[str]] = {}
-    for module, pairs in by_module.items():
-        statements = _statements(module, list(pairs), used, line_length, newline)
-        inserts.setdefault(_import_line(tree, module), []).extend(statements)
-    result = list(inserts.get(0, []))
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
-        result.append(line)
-        result += inserts.get(number, [])
-    return "".join(result)
-
-
-def _member_key(name: str) -> tuple[int, str, str]:
-    """How the import sorter orders imported names: constants, classes, then the rest."""
-    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    return kind, name.lower(), name
-
-
-def _statements(
-    module: str,
-    pairs: Sequence[tuple[str, str]],
-    used: dict[str, int],
-    line_length: int,
-    newline: str,
-) -> list[str]:
-    """The import statements of one module: the plain names in one statement, each
-    ``as`` name in its own, ordered by their first name."""
-    noqa = "  # noqa: F401"
-    found: list[tuple[tuple[Any, ...], str]] = []
-    for name, alias in sorted(p for p in pairs if p[0] != p[1]):
-        mark = noqa if not used.get(alias) else ""
-        statement = f"from {module} import {name} as {alias}{mark}{newline}"
-        found.append(((_member_key(name), _member_key(alias)), statement))
-    plain = sorted({name for name, alias in pairs if name == alias}, key=_member_key)
-    if plain:
-        mark = noqa if any(not used.get(n) for n in plain) else ""
-        statement = f"from {module} import {', '.join(plain)}{mark}"
-        if len(statement) > line_length:
-            members = "".join(f"    {n},{'' if used.get(n) else noqa}{newline}" for n in plain)
-            statement = f"from {module} import ({newline}{members})"
-        found.append(((_member_key(plain[0]), ()), statement + newline))
-    return [statement for _, statement in sorted(found)]
 
 
 # --- the TOML file ---------------------------------------------------------------
