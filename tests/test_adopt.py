@@ -744,3 +744,12 @@ def test_tortoise_fastapi_example_becomes_two_imports_in_their_own_section() -> 
         "class Status(BaseModel):\n"
         "    message: str\n"
     )
+
+
+def test_the_readme_table_has_every_intended_difference() -> None:
+    from schema_sync_hook.adopt.compare import INTENDED
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Switching from pydantic_model_creator")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == list(INTENDED.values())
