@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import difflib
 import json
 import subprocess
 import sys
@@ -183,21 +184,36 @@ def test_verdicts_on_every_call_shape(shop: Path, run_cli: Callable[..., Result]
         "path", "line", "call", "target", "replacement", "kind", "verdict", "reason",
         "differences",
     }  # fmt: skip
-    note = found["NoteOut"]
-    assert (note["replacement"], note["kind"], note["verdict"]) == (
-        "NoteResponse",
-        "existing",
-        "differs",
-    )
-    assert all(d["intended"] for d in note["differences"])
-    assert found["NoteIn"]["replacement"] == "NoteCreate"
+    replaced = {
+        target: (row["replacement"], row["kind"], row["verdict"])
+        for target, row in found.items()
+        if row["replacement"]
+    }
+    assert replaced == {
+        "NoteOut": ("NoteResponse", "existing", "differs"),  # plain
+        "NoteIn": ("NoteCreate", "existing", "differs"),  # exclude_readonly=True
+        "TagOut": ("TagResponse", "existing", "differs"),  # an aliased import
+        "Order_Pydantic": ("OrderOut", "view", "differs"),  # name=, a module alias
+        "ItemShort": ("ItemShort", "view", "differs"),  # nested include/exclude
+        "OrderBrief": ("OrderBrief", "view", "differs"),
+        "OrderDunder": ("OrderDunder", "view", "differs"),
+        "Orders": ("OrderRowsList", "view", "differs"),  # pydantic_queryset_creator
+        "ProductOut": ("ProductResponse", "existing", "differs"),  # meta_override
+        "CategoryTree": ("CategoryTree", "view", "identical"),  # allow_cycles
+        "NoteDraft": ("NoteUpdate", "existing", "differs"),  # optional=
+        "CustomerOut": ("CustomerOut", "view", "differs"),  # computed=, max_recursion
+        "Local": ("NoteResponse", "existing", "differs"),  # inside a function
+        "Tag_Pydantic": ("TagResponse", "existing", "differs"),  # if TYPE_CHECKING
+        None: ("NotePageRows", "view", "differs"),  # an annotation (the last of None)
+    }
+    base = next(r for r in json.loads(result.out) if r["replacement"] == "NoteBoxBase")
+    assert (base["kind"], base["verdict"]) == ("view", "differs")  # a base class
+    for target, row in found.items():
+        if row["verdict"] == "differs" and target != "NoteDraft":
+            assert all(d["intended"] for d in row["differences"]), row
     assert any("422" in d["what"] for d in found["NoteIn"]["differences"])
-    assert found["TagOut"]["replacement"] == "TagResponse"
-    assert found["Local"]["replacement"] == "NoteResponse"  # a call inside a function
-    draft = found["NoteDraft"]  # optional=: the creator accepts null where Update refuses it
-    assert draft["replacement"] == "NoteUpdate" and draft["verdict"] == "differs"
     null = {"field": "title", "what": "may be null only in the creator's class", "intended": False}
-    assert null in draft["differences"]
+    assert null in found["NoteDraft"]["differences"]  # optional=: Update refuses null
     user = found["UserOut"]
     assert user["verdict"] == "not_adopted" and "password" in user["reason"]
     assert found["UserLogin"]["verdict"] == "kept"
@@ -210,9 +226,7 @@ def view_rows(result: Result) -> dict[str, dict[str, Any]]:
     return {r["replacement"]: r for r in json.loads(result.out) if r["kind"] == "view"}
 
 
-def test_views_are_declared_as_section_12_writes_them(
-    shop: Path, run_cli: Callable[..., Result]
-) -> None:
+def test_views_are_declared_as_section_12_writes_them(shop: Path) -> None:
     from schema_sync_hook.adopt.run import plan
 
     made = plan(load_config(root=shop))
@@ -225,16 +239,24 @@ def test_views_are_declared_as_section_12_writes_them(
         "nest": ["customer", "items", "items.product", "items.product.tags"],
         "exclude": ["items.order_id", "items.product_id"],
     }
-    assert views["OrderRows"]["list"] is True  # the queryset creator: OrderRowsList
+    assert views["OrderRows"] == {**views["OrderOut"], "list": True}
     rows_by_view = {r.view: r for r in made.rows if r.kind == "view"}
     assert rows_by_view["OrderRows"].replacement == "OrderRowsList"
-    # include/exclude with nested paths, spelled as the creator reads them
+    # include/exclude with nested paths, spelled as the creator reads them: dotted
     assert views["ItemShort"] == {
         "model": "OrderItem",
         "nest": ["product"],
         "exclude": ["order_id"],
         "raw_ids": False,
     }
+    assert views["OrderBrief"] == {
+        "model": "Order",
+        "nest": ["items", "items.product"],
+        "exclude": ["items.order_id"],
+        "raw_ids": False,
+    }
+    # the installed creator reads "items__product__name" as no path at all: nothing goes
+    assert views["OrderDunder"] == views["OrderOut"]
     # Customer's max_recursion = 1 is not what limits its own class: the creator reads
     # each level's limit from the parent models below the root.
     assert views["CustomerOut"]["nest"] == [
@@ -243,10 +265,43 @@ def test_views_are_declared_as_section_12_writes_them(
         "orders.items.product",
         "profile",
     ]
+    # allow_cycles = True with max_recursion = 2: the category nests itself twice
+    assert views["CategoryTree"]["nest"] == [
+        "parent", "parent.parent", "parent.children", "children", "children.parent",
+        "children.children",
+    ]  # fmt: skip
     assert views["NoteBoxBase"] == {"model": "Note", "exclude": ["body"]}  # a base class
-    for row in made.rows:  # views do not generate yet: no view row is rewritten
+    assert views["NotePageRows"] == {"model": "Note", "exclude": ["body"]}  # an annotation
+    for row in made.rows:  # every view generates and is compared
         if row.kind == "view":
-            assert row.verdict == "not_adopted" and "not generated" in (row.reason or "")
+            assert row.verdict in {"identical", "differs"} and row.reason is None, row
+
+
+def test_a_view_that_cannot_be_generated_is_not_adopted_with_the_reason(shop: Path) -> None:
+    from schema_sync_hook.adopt.run import generate_with_views
+
+    config = load_config(root=shop)
+    good = {"model": "Note", "exclude": ["body"]}
+    sources, refused = generate_with_views(
+        config, {"Good": good, "Bad": {"model": "Nope"}, "Worse": {"model": "Note", "x": 1}}
+    )
+    assert set(refused) == {"Bad", "Worse"}
+    assert "Nope" in refused["Bad"] and "x" in refused["Worse"]
+    assert any("class Good(" in s.text for s in sources)
+
+
+def test_views_already_declared_stay_and_new_ones_join_them(
+    tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    declared = (
+        'adopt_assume = "initialised"\n\n'
+        '[tool.schema-sync.views.NoteBrief]\nmodel = "Note"\nexclude = ["body"]\n'
+    )
+    root = write_project(tmp_path / "p", full=False, extra_config=declared)
+    assert run_cli("sync", "--root", str(root)).code == 0
+    found = by_target(adopt(run_cli, root, "--format", "json"))
+    assert found["CategoryTree"]["verdict"] == "identical"
+    assert found["Order_Pydantic"]["replacement"] == "OrderOut"
 
 
 def test_creator_builds_before_and_after_initialisation(shop: Path) -> None:
@@ -370,36 +425,126 @@ def test_identical_replacements_dump_the_same_json_and_accept_the_same_payloads(
 # --- writing -----------------------------------------------------------------------
 
 
-def test_write_rewrites_adopted_calls_only_and_a_second_write_changes_nothing(
+def project_check(root: Path, database: str) -> dict[str, Any]:
+    """The project's own endpoint test (``shop/check.py``) on a fresh SQLite file."""
+    done = subprocess.run(
+        [sys.executable, "-m", "shop.check", f"sqlite://{root / database}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+def project_ruff(root: Path) -> subprocess.CompletedProcess[str]:
+    """``ruff check`` as the project runs it: its own configuration."""
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def files_of(root: Path) -> dict[Path, bytes]:
+    return {
+        p: p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file()
+        and ".schema_sync" not in p.parts
+        and "__pycache__" not in p.parts
+        and p.suffix != ".sqlite3"
+        and ".sqlite3" not in p.name
+    }
+
+
+def test_write_switches_every_adopted_call_and_the_app_answers_the_same(
     shop: Path, run_cli: Callable[..., Result]
 ) -> None:
-    routers = shop / "shop" / "routers.py"
-    original = routers.read_text()
-    assert ruff(routers).returncode == 0, ruff(routers).stdout
+    """The proof of §13 on the project: for every row of an SQLite database, each
+    rewritten name dumps what the creator's class dumped, accepts and refuses the
+    same payloads (but unknown keys), and every endpoint answers the same."""
+    assert project_ruff(shop).returncode == 0, project_ruff(shop).stdout
+    before = project_check(shop, "before.sqlite3")
+    toml = shop / "pyproject.toml"
+    original_toml = toml.read_text()
+    planned = json.loads(adopt(run_cli, shop, "--format", "json").out)
     first = adopt(run_cli, shop, "--write")
-    assert first.code == 1, first.err
-    text = routers.read_text()
-    assert "from shop.schemas_generated import NoteResponse as NoteOut  # noqa: F401" in text
-    assert "from shop.schemas_generated import NoteResponse as Local\n" in text
-    assert "NoteOut = pydantic_model_creator(Note)" not in text
-    assert "pmc" not in text  # its import went with its only use
-    assert "UserLogin = pydantic_model_creator(User)  # schema-sync: keep" in text
-    assert "UserOut = pydantic_model_creator(User)\n" in text  # not adopted: untouched
-    assert "NoteDraft = pydantic_model_creator(" in text  # an unexpected difference
-    assert "    return Local\n" in text
-    # every line not rewritten is kept byte for byte, in order
-    kept = [line for line in original.splitlines() if line in text.splitlines()]
-    assert kept == [line for line in text.splitlines() if line in original.splitlines()]
-    assert ruff(routers).returncode == 0, ruff(routers).stdout
-    snapshot = {
-        p: p.read_bytes() for p in shop.rglob("*") if p.is_file() and ".schema_sync" not in p.parts
-    }
+    assert first.code == 1, first.err  # UserOut, the run-time model and NoteDraft remain
+    after = project_check(shop, "after.sqlite3")
+    assert after["endpoints"] == before["endpoints"]
+    for name, dumped in before["classes"].items():
+        if name.endswith(".unknown_key"):
+            continue
+        if name == "NoteIn":  # a read-only key is an unknown key to the creator's class
+            assert dumped[:-1] == after["classes"][name][:-1]
+            assert (dumped[-1], after["classes"][name][-1]) == (False, True)
+            continue
+        assert after["classes"][name] == dumped, name
+    assert before["classes"]["NoteIn.unknown_key"] is False  # the intended difference
+    assert after["classes"]["NoteIn.unknown_key"] is True
+    # every call adopted is one the project's check exercises
+    exercised = set(before["classes"]) | {"NotePage.rows"}
+    for row in planned:
+        if row["verdict"] in {"identical", "differs"} and row["target"] != "NoteDraft":
+            assert row["target"] in exercised or row["target"] is None, row
+    # the TOML file: the views joined the schema-sync table, every other byte kept
+    text = toml.read_text()
+    head, tail = original_toml.split("[tool.ruff]")
+    assert text.startswith(head) and text.endswith("[tool.ruff]" + tail)
+    assert "[tool.schema-sync.views.CategoryTree]" in text
+    routers = (shop / "shop" / "routers.py").read_text()
+    assert "from shop.schemas_generated import NoteResponse as NoteOut  # noqa: F401" in routers
+    assert "from shop.schemas_generated import NoteResponse as Local\n" in routers
+    assert "UserLogin = pydantic_model_creator(User)  # schema-sync: keep" in routers
+    assert "UserOut = pydantic_model_creator(User)\n" in routers  # not adopted
+    assert "NoteDraft = pydantic_model_creator(" in routers  # an unexpected difference
+    assert "pmc" not in routers and "tp." not in routers  # imports gone with their uses
+    assert "class NoteBox(NoteBoxBase):" in routers
+    assert "rows: list[NotePageRows]" in routers
+    users = (shop / "shop" / "users.py").read_text()
+    assert users == "from shop.schemas_generated import TagResponse as Tag_Pydantic  # noqa: F401\n"
+    assert project_ruff(shop).returncode == 0, project_ruff(shop).stdout
+    snapshot = files_of(shop)
     second = adopt(run_cli, shop, "--write")
     assert "nothing to write" in second.out
-    after = {
-        p: p.read_bytes() for p in shop.rglob("*") if p.is_file() and ".schema_sync" not in p.parts
+    assert files_of(shop) == snapshot
+
+
+def test_lines_not_rewritten_are_kept_byte_for_byte(
+    shop: Path, run_cli: Callable[..., Result]
+) -> None:
+    """Only imports and the adopted calls' lines change; the rest is as it was."""
+    routers = shop / "shop" / "routers.py"
+    original = routers.read_text().splitlines(keepends=True)
+    calls = {
+        number
+        for node in ast.walk(ast.parse("".join(original)))
+        if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(("creator", "pmc"))
+        for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)
     }
-    assert after == snapshot
+    adopt(run_cli, shop, "--write")
+    new = routers.read_text().splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, original, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for number in range(i1 + 1, i2 + 1):  # removed: an import or a call's line
+            line = original[number - 1]
+            assert number in calls or line.startswith(("import ", "from ")), line
+        for line in new[j1:j2]:  # added: the generated imports, or a name for a call
+            assert (
+                line.startswith("from shop.schemas_generated import ")
+                or line.startswith(("    ", ")"))
+                or "NoteBoxBase" in line
+                or "NotePageRows" in line
+                or line.startswith("from tortoise.contrib.pydantic import ")
+                or line.startswith("from shop.models import ")
+            ), line
 
 
 def test_tortoise_type_checking_pattern_goes_when_emptied() -> None:
@@ -494,9 +639,9 @@ def test_without_tomlkit_one_line_names_the_extra(
 
 
 def test_adopt_assume_is_a_setting(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "p", extra_config='adopt_assume = "initialised"\n')
+    root = write_project(tmp_path / "p", full=False, extra_config='adopt_assume = "initialised"\n')
     assert load_config(root=root).settings.adopt_assume == "initialised"
-    bad = write_project(tmp_path / "q", extra_config='adopt_assume = "sometimes"\n')
+    bad = write_project(tmp_path / "q", full=False, extra_config='adopt_assume = "sometimes"\n')
     with pytest.raises(Exception, match="adopt_assume"):
         load_config(root=bad)
 
@@ -536,7 +681,7 @@ def flat():
 def test_a_module_level_call_builds_flatter_before_initialisation(
     tmp_path: Path, run_cli: Callable[..., Result], assume: str
 ) -> None:
-    root = write_project(tmp_path / "p", routers=EARLY_ROUTER, extra_config=assume)
+    root = write_project(tmp_path / "p", routers=EARLY_ROUTER, extra_config=assume, full=False)
     assert run_cli("sync", "--root", str(root)).code == 0
     result = adopt(run_cli, root, "--format", "json")
     found = by_target(result)
@@ -550,3 +695,61 @@ def test_a_module_level_call_builds_flatter_before_initialisation(
     else:
         assert early in found["OrderFlat"]["differences"]
         assert result.code == 1
+
+
+TORTOISE_EXAMPLE_SCHEMAS = """\
+from typing import TYPE_CHECKING
+
+from models import Users
+from pydantic import BaseModel
+
+from tortoise.contrib.pydantic import PydanticModel, pydantic_model_creator
+
+if TYPE_CHECKING:  # pragma: nocoverage
+
+    class UserIn_Pydantic(Users, PydanticModel):  # type:ignore[misc]
+        pass
+
+    class User_Pydantic(Users, PydanticModel):  # type:ignore[misc]
+        pass
+
+else:
+    User_Pydantic = pydantic_model_creator(Users, name="User")
+    UserIn_Pydantic = pydantic_model_creator(Users, name="UserIn", exclude_readonly=True)
+
+
+class Status(BaseModel):
+    message: str
+"""
+
+
+def test_tortoise_fastapi_example_becomes_two_imports_in_their_own_section() -> None:
+    """Tortoise's own examples/fastapi/schemas.py, as adopt --write leaves it."""
+    source = TORTOISE_EXAMPLE_SCHEMAS
+    calls = find._FileReader("schemas.py", source, ast.parse(source), "schemas").calls()
+    edits = [
+        Edit(calls[0], "schemas_generated", "UsersResponse"),
+        Edit(calls[1], "schemas_generated", "UsersCreate"),
+    ]
+    new = rewrite_source(
+        source, edits, 100, {"models", "schemas", "schemas_generated"}.__contains__
+    )
+    assert new == (
+        "from pydantic import BaseModel\n"
+        "\n"
+        "from schemas_generated import UsersCreate as UserIn_Pydantic  # noqa: F401\n"
+        "from schemas_generated import UsersResponse as User_Pydantic  # noqa: F401\n"
+        "\n"
+        "\n"
+        "class Status(BaseModel):\n"
+        "    message: str\n"
+    )
+
+
+def test_the_readme_table_has_every_intended_difference() -> None:
+    from schema_sync_hook.adopt.compare import INTENDED
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Switching from pydantic_model_creator")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == list(INTENDED.values())

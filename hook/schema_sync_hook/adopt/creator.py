@@ -28,7 +28,6 @@ from tortoise.models import Model
 from schema_sync_hook.adopt.calls import Call, MetaOverride
 from schema_sync_hook.adopt.shape import Shape, item_class, read_shape
 from schema_sync_hook.load import models as loading
-from schema_sync_hook.load.importing import project_imports
 from schema_sync_hook.settings.schema import Config
 
 META_KEYS = (
@@ -123,28 +122,26 @@ def fresh_index() -> Iterator[None]:
 @contextlib.contextmanager
 def loaded(config: Config, calls: Sequence[Call]) -> Iterator[Session]:
     """Import the models, build every call before and after ``init_models``."""
-    settings = config.settings
-    with project_imports(config.root, settings.python_path):
-        apps = loading._configured_apps(config)
-        with loading._tortoise_scope(), fresh_index():
-            for _, modules in apps:
-                for module in modules:
-                    loading._import_model_module(module, config.root)
-            early = {id(c): _try_build(c) for c in calls if c.problem is None}
-            loading._import_apps(apps, config.root)
-            models = _registered(apps)
-            session = Session(
-                models=models,
-                model_modules=frozenset(
-                    {m.__module__ for m in models.values()} | {m for _, mods in apps for m in mods}
-                ),
-                infos={k: _info(k, m, models) for k, m in models.items()},
-                built=[],
-                star={},
-            )
-            for call in calls:
-                session.built.append(_build(session, call, early.get(id(call))))
-            yield session
+    early: dict[int, Any] = {}
+
+    def build_early() -> None:
+        early.update({id(c): _try_build(c) for c in calls if c.problem is None})
+
+    with fresh_index(), loading.initialised_models(config, build_early) as apps:
+        models = _registered(apps)
+        session = Session(
+            models=models,
+            model_modules=frozenset(
+                {m.__module__ for m in models.values()}
+                | {m for _, modules in apps.modules for m in modules}
+            ),
+            infos={k: _info(k, m, models) for k, m in models.items()},
+            built=[],
+            star={},
+        )
+        for call in calls:
+            session.built.append(_build(session, call, early.get(id(call))))
+        yield session
 
 
 def star_shape(session: Session, key: str, depth: int) -> Shape:
@@ -229,8 +226,8 @@ def _lookup(session: Session, call: Call) -> type[Model] | None:
     return same[0] if len(same) == 1 else None
 
 
-def _registered(apps: Sequence[tuple[str, tuple[str, ...]]]) -> dict[str, type[Model]]:
-    models = [m for label, modules in apps for m in loading._app_models(label, modules)]
+def _registered(apps: loading.LoadedModels) -> dict[str, type[Model]]:
+    models = [m for _, found in apps.models for m in found]
     names = [m.__name__ for m in models]
     return {
         (m.__name__ if names.count(m.__name__) == 1 else f"{m._meta.app}.{m.__name__}"): m

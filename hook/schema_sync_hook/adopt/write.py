@@ -49,14 +49,29 @@ def write(config: Config, made: Plan) -> list[str]:
         by_file.setdefault(row.call.path, []).append(
             rewrite.Edit(row.call, row.module, row.replacement)
         )
+    local = local_packages(config)
     for relative, edits in by_file.items():
         path = config.root / relative
         original = path.read_bytes().decode("utf-8")
-        new = rewrite.rewrite_source(original, edits)
+        new = rewrite.rewrite_source(original, edits, config.line_length, local.__contains__)
         if new != original:
             atomic_write(path, new)
             changed.append(relative)
     return changed
+
+
+def local_packages(config: Config) -> frozenset[str]:
+    """The project's own top-level modules and packages (an import sorter's first
+    party): what the root and each ``python_path`` folder hold."""
+    names = set()
+    for entry in dict.fromkeys((".", *config.settings.python_path)):
+        folder = config.root / entry
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.suffix == ".py" or (path.is_dir() and path.name.isidentifier()):
+                names.add(path.stem if path.suffix == ".py" else path.name)
+    return frozenset(names)
 
 
 def _has_tool_table(path: Path) -> bool:

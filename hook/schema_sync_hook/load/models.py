@@ -14,7 +14,7 @@ import importlib
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -195,6 +195,37 @@ def _not_a_plain_container(base: type[Any]) -> str | None:
 
 
 # --- importing -------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedModels:
+    """The configured apps, imported and initialised: valid inside :func:`initialised_models`."""
+
+    modules: tuple[tuple[str, tuple[str, ...]], ...]  # (app label, configured modules)
+    models: tuple[tuple[str, tuple[type[Model], ...]], ...]  # (app label, models in order)
+
+
+@contextlib.contextmanager
+def initialised_models(
+    config: Config, before_init: Callable[[], None] | None = None
+) -> Iterator[LoadedModels]:
+    """The project's models imported (root and ``python_path`` on ``sys.path``) and
+    initialised with ``Tortoise.init_models`` inside a scope that leaves Tortoise's
+    registry, ``sys.path`` and ``sys.modules`` as they were afterwards.
+
+    ``before_init`` runs once the model modules are imported and before Tortoise
+    initialises them (what code imported before an app's start-up sees)."""
+    with project_imports(config.root, config.settings.python_path):
+        apps = _configured_apps(config)
+        with _tortoise_scope():
+            for _, modules in apps:
+                for module in modules:
+                    _import_model_module(module, config.root)
+            if before_init is not None:
+                before_init()
+            _import_apps(apps, config.root)
+            models = tuple((label, tuple(_app_models(label, mods))) for label, mods in apps)
+            yield LoadedModels(tuple(apps), models)
 
 
 def _import_apps(apps: Sequence[tuple[str, tuple[str, ...]]], root: Path) -> None:
