@@ -31,6 +31,7 @@ from schema_sync_hook.describe.spec import (
 )
 from schema_sync_hook.describe.views import Rules, resolve_views
 from schema_sync_hook.errors import UserError
+from schema_sync_hook.render import pysource
 from schema_sync_hook.render.files import render_file
 from schema_sync_hook.render.options import RenderOptions, Style
 from schema_sync_hook.settings.views import ViewDecl
@@ -283,6 +284,63 @@ def test_tabs_and_single_quotes() -> None:
     assert 'description="The order\'s state"' in body
     assert "max_length=200, description='Where it goes" in body or "'Where it goes" not in body
     assert '"""Schema for creating a new order' in body  # docstrings keep double quotes
+
+
+SPLIT = [  # (statement at 4 spaces, line length, the layout black and ruff both give)
+    (
+        ("customer_of_record", "CustomerLoyaltyResponse | None", "None"),
+        48,
+        "    customer_of_record: (\n        CustomerLoyaltyResponse | None\n    ) = None",
+    ),
+    (
+        ("customer", "CustomerLoyaltyResponse | None", "None"),
+        50,
+        "    customer: CustomerLoyaltyResponse | None = (\n        None\n    )",
+    ),
+    (
+        ("loyalty_records", "list[CustomerLoyaltyProgrammeResponse]", None),
+        50,
+        "    loyalty_records: list[\n        CustomerLoyaltyProgrammeResponse\n    ]",
+    ),
+    (
+        ("loyalty", "CustomerLoyaltyProgrammeMembershipResponse", None),
+        40,
+        "    loyalty: CustomerLoyaltyProgrammeMembershipResponse",
+    ),
+    # where the two disagree: kept from both
+    (
+        ("customer", "CustomerLoyaltyResponse", "None"),
+        40,
+        "    customer: CustomerLoyaltyResponse = None  # fmt: skip",
+    ),
+    (
+        ("customer", "CustomerLoyaltyProgResponse", None),
+        40,
+        "    customer: CustomerLoyaltyProgResponse  # fmt: skip",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "line_length", "expected"), SPLIT)
+def test_long_fields_are_split_as_both_formatters_split_them(
+    statement: tuple[str, str, str | None], line_length: int, expected: str
+) -> None:
+    style = Style(line_length=line_length)
+    lines = pysource.annotated("    ", *statement, style)
+    assert "\n".join(lines) == expected
+    text = "class A:\n" + "\n".join(lines) + "\n"
+    assert ruff_formatted(text, style) == text
+    assert black_formatted(text, style) == text
+
+
+def test_a_call_whose_start_does_not_fit_goes_in_parentheses() -> None:
+    style = Style(line_length=60)
+    target = "customer_of_record: CustomerLoyaltyResponse | None"
+    lines = pysource.call_statement("    ", target, "Field", ["default=None"], style)
+    assert lines == [f"    {target} = (", "        Field(default=None)", "    )"]
+    text = "class A:\n" + "\n".join(lines) + "\n"
+    assert ruff_formatted(text, style) == text
+    assert black_formatted(text, style) == text
 
 
 # --- a formatter hook and this hook in one .pre-commit-config.yaml ---------------------
