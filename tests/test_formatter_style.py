@@ -4,6 +4,7 @@ style, magic trailing comma, and names long enough to overflow any line."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from decimal import Decimal
@@ -16,16 +17,24 @@ from hypothesis import strategies as st
 from test_precommit import OUT, make_consumer
 
 from schema_sync_hook.describe.spec import (
+    AppSpec,
+    ComputedSpec,
     Default,
     EnumMember,
     FieldSpec,
     ModelSpec,
+    ProjectSpec,
     RelationSpec,
+    TypeExpr,
     TypeRef,
+    ViewSpec,
 )
+from schema_sync_hook.describe.views import Rules, resolve_views
 from schema_sync_hook.errors import UserError
+from schema_sync_hook.render import pysource
 from schema_sync_hook.render.files import render_file
 from schema_sync_hook.render.options import RenderOptions, Style
+from schema_sync_hook.settings.views import ViewDecl
 
 from conftest import SIMPLE_MODELS, commit, run
 
@@ -127,9 +136,48 @@ def models(model_length: int, other_length: int, field_length: int) -> list[Mode
     ]
 
 
-def render(specs: list[ModelSpec], style: Style) -> str:
+def render(specs: list[ModelSpec], style: Style, view_length: int = 0) -> str:
+    """The file for ``specs``; with ``view_length``, also views of that name length."""
     options = RenderOptions(style=style)
-    return render_file("schemas.py", specs, ["shopmodels"], options).content
+    views = declared_views(specs, view_length) if view_length else ()
+    return render_file("schemas.py", specs, ["shopmodels"], options, views=views).content
+
+
+def declared_views(specs: list[ModelSpec], length: int) -> tuple[ViewSpec, ...]:
+    """Views of every kind (SPEC §12) over ``models``' two models, names of ``length``:
+    a list nest with an exclude and a computed field and its List class, ``"*"`` to
+    depth 3 without raw ids, and an include-only row."""
+    first, second = specs
+    customer, returns = (r.name for r in first.relations)
+    computed = ComputedSpec(
+        snake(length, "display_name"),
+        TypeExpr(
+            None, (TypeExpr(TypeRef("builtins", "str")), TypeExpr(TypeRef("builtins", "None")))
+        ),
+        description="Shown to 'people'",
+    )
+    rules = Rules(
+        sensitive=(),
+        exclude_response=(),
+        computed_of=lambda model, name: computed if name == computed.name else None,
+        pk_keys=lambda model: frozenset({"id"}),
+    )
+    declared = [
+        ViewDecl(
+            camel(length, "orderOut"),
+            first.name,
+            nest=(customer, returns),
+            exclude=(f"{customer}.{second.fields[1].name}",),
+            computed=(f"{customer}.{computed.name}",),
+            list_class=True,
+        ),
+        ViewDecl(
+            camel(length, "tree"), first.name, star=True, depth=3, raw_ids=False, list_class=True
+        ),
+        ViewDecl(camel(length // 2 + 1, "row"), second.name, include=("id",)),
+    ]
+    project = ProjectSpec(apps=(AppSpec("models", ("shopmodels",), tuple(specs)),))
+    return resolve_views(project, declared, rules)
 
 
 STYLES = st.builds(
@@ -148,11 +196,12 @@ STYLES = st.builds(
     model_length=st.integers(1, 70),
     other_length=st.integers(1, 70),
     field_length=st.integers(1, 60),
+    view_length=st.integers(0, 90),
 )
 def test_both_formatters_leave_the_file_unchanged(
-    style: Style, model_length: int, other_length: int, field_length: int
+    style: Style, model_length: int, other_length: int, field_length: int, view_length: int
 ) -> None:
-    text = render(models(model_length, other_length, field_length), style)
+    text = render(models(model_length, other_length, field_length), style, view_length)
     compile(text, "schemas.py", "exec")
     assert ruff_formatted(text, style) == text
     if black_applies(style):
@@ -163,9 +212,53 @@ def test_both_formatters_leave_the_file_unchanged(
 def test_every_line_length_with_long_names(line_length: int) -> None:
     """Each width once, names long enough that class headers and fields overflow."""
     style = Style(line_length=line_length)
-    text = render(models(line_length // 2, line_length // 3, line_length // 4), style)
+    specs = models(line_length // 2, line_length // 3, line_length // 4)
+    text = render(specs, style, view_length=line_length // 2)
+    assert "class TreeLong" in text and "List(RootModel[list[" in text
     assert ruff_formatted(text, style) == text
     assert black_formatted(text, style) == text
+
+
+VIEW_STYLES = {
+    "tabs-single-quotes": Style(tabs=True, single_quotes=True),
+    "indent-2-no-magic-comma": Style(indent_width=2, magic_trailing_comma=False),
+    "indent-8": Style(indent_width=8),
+    "spaces": Style(),
+}
+
+
+@pytest.mark.parametrize("line_length", [40, 51, 63, 79, 80, 88, 100, 120, 157, 200])
+@pytest.mark.parametrize("case", sorted(VIEW_STYLES))
+def test_views_under_every_style(case: str, line_length: int) -> None:
+    """Views of every kind, names short and long, in every indentation and quote style."""
+    style = dataclasses.replace(VIEW_STYLES[case], line_length=line_length)
+    for length in (6, line_length // 3, line_length):
+        text = render(models(length // 2 + 1, length // 3 + 1, length // 4 + 1), style, length)
+        assert ruff_formatted(text, style) == text
+        if black_applies(style):
+            assert black_formatted(text, style) == text
+
+
+# What a project's ``ruff check`` may select and the generated file passes: the default
+# rules, isort (the imports block wraps at the line length), and the usual extras.
+# W191 (tabs) is left out as ruff advises when the formatter indents with tabs.
+LINT = ["--select", "E4,E7,E9,F,W,I,B,UP,SIM", "--ignore", "W191", "--target-version", "py310"]
+LINT += ["--config", "lint.isort.known-first-party = ['shopmodels']"]
+
+
+@pytest.mark.parametrize("line_length", [40, 55, 79, 80, 88, 100, 120, 200])
+def test_ruff_check_passes_at_every_width(line_length: int) -> None:
+    for style in (Style(line_length=line_length), Style(line_length=line_length, tabs=True)):
+        text = render(models(line_length // 2, line_length // 3, 9), style, line_length // 2)
+        args = ["--line-length", str(line_length), *LINT, "--stdin-filename", "schemas.py"]
+        proc = subprocess.run(
+            [*RUFF, "check", "--isolated", *args, "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stdout
 
 
 def test_default_style_has_no_formatter_markers() -> None:
@@ -191,6 +284,63 @@ def test_tabs_and_single_quotes() -> None:
     assert 'description="The order\'s state"' in body
     assert "max_length=200, description='Where it goes" in body or "'Where it goes" not in body
     assert '"""Schema for creating a new order' in body  # docstrings keep double quotes
+
+
+SPLIT = [  # (statement at 4 spaces, line length, the layout black and ruff both give)
+    (
+        ("customer_of_record", "CustomerLoyaltyResponse | None", "None"),
+        48,
+        "    customer_of_record: (\n        CustomerLoyaltyResponse | None\n    ) = None",
+    ),
+    (
+        ("customer", "CustomerLoyaltyResponse | None", "None"),
+        50,
+        "    customer: CustomerLoyaltyResponse | None = (\n        None\n    )",
+    ),
+    (
+        ("loyalty_records", "list[CustomerLoyaltyProgrammeResponse]", None),
+        50,
+        "    loyalty_records: list[\n        CustomerLoyaltyProgrammeResponse\n    ]",
+    ),
+    (
+        ("loyalty", "CustomerLoyaltyProgrammeMembershipResponse", None),
+        40,
+        "    loyalty: CustomerLoyaltyProgrammeMembershipResponse",
+    ),
+    # where the two disagree: kept from both
+    (
+        ("customer", "CustomerLoyaltyResponse", "None"),
+        40,
+        "    customer: CustomerLoyaltyResponse = None  # fmt: skip",
+    ),
+    (
+        ("customer", "CustomerLoyaltyProgResponse", None),
+        40,
+        "    customer: CustomerLoyaltyProgResponse  # fmt: skip",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "line_length", "expected"), SPLIT)
+def test_long_fields_are_split_as_both_formatters_split_them(
+    statement: tuple[str, str, str | None], line_length: int, expected: str
+) -> None:
+    style = Style(line_length=line_length)
+    lines = pysource.annotated("    ", *statement, style)
+    assert "\n".join(lines) == expected
+    text = "class A:\n" + "\n".join(lines) + "\n"
+    assert ruff_formatted(text, style) == text
+    assert black_formatted(text, style) == text
+
+
+def test_a_call_whose_start_does_not_fit_goes_in_parentheses() -> None:
+    style = Style(line_length=60)
+    target = "customer_of_record: CustomerLoyaltyResponse | None"
+    lines = pysource.call_statement("    ", target, "Field", ["default=None"], style)
+    assert lines == [f"    {target} = (", "        Field(default=None)", "    )"]
+    text = "class A:\n" + "\n".join(lines) + "\n"
+    assert ruff_formatted(text, style) == text
+    assert black_formatted(text, style) == text
 
 
 # --- a formatter hook and this hook in one .pre-commit-config.yaml ---------------------

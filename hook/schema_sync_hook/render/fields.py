@@ -139,12 +139,10 @@ def field_lines(
         for note in spec.notes
         if variant != "Response"
     ]
-    if args == ["default=None"]:
-        line = f"{options.indent}{attribute}: {annotation} = None"
-        return [*comments, *pysource.statement(line, options.style)]
-    if not args:
-        line = f"{options.indent}{attribute}: {annotation}"
-        return [*comments, *pysource.statement(line, options.style)]
+    if args == ["default=None"] or not args:
+        value = "None" if args else None
+        lines = pysource.annotated(options.indent, attribute, annotation, value, options.style)
+        return [*comments, *lines]
     target = f"{attribute}: {annotation}"
     field_name = imports.use(_FIELD)
     return [
@@ -229,10 +227,10 @@ def simple_field(
         args.append(f"alias={pysource.string(api_name)}")
     if description:
         args.append(f"description={pysource.string(description)}")
-    if not args:
-        return pysource.statement(f"{options.indent}{target}", options.style)
-    if args == ["default=None"]:
-        return pysource.statement(f"{options.indent}{target} = None", options.style)
+    if args == ["default=None"] or not args:
+        name, _, annotation = target.partition(": ")
+        value = "None" if args else None
+        return pysource.annotated(options.indent, name, annotation, value, options.style)
     field_name = imports.use(_FIELD)
     return pysource.call_statement(options.indent, target, field_name, args, options.style)
 

@@ -41,11 +41,23 @@ def helpers(lines: Sequence[str], style: Style) -> list[str]:
     """The helpers' lines in ``style``'s indentation, kept from the formatters when
     they are not already formatted for its line length."""
     shown = [_reindent(line, style) for line in lines]
-    if all(pysource.fits(line, style) for line in shown) and not any(
-        pysource.fits(joined, style) for joined in _joined(shown)
-    ):
-        return shown
-    return [FMT_OFF, *shown, FMT_ON]
+    if any(pysource.fits(joined, style) for joined in _joined(shown)):
+        return [FMT_OFF, *shown, FMT_ON]
+    return fenced(shown, style)
+
+
+def fenced(lines: Sequence[str], style: Style) -> list[str]:
+    """Fixed lines of code (written unsplit), kept between ``# fmt: off`` and
+    ``# fmt: on`` when one of them does not fit the line length: a formatter would
+    split it. A one-line docstring too long is no reason: neither formatter splits it."""
+    if all(pysource.fits(line, style) or _docstring(line) for line in lines):
+        return list(lines)
+    return [FMT_OFF, *lines, FMT_ON]
+
+
+def _docstring(line: str) -> bool:
+    text = line.strip()
+    return len(text) >= 6 and text.startswith('"""') and text.endswith('"""')
 
 
 def _reindent(line: str, style: Style) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -172,29 +173,87 @@ def fits(line: str, style: Style) -> bool:
     return width(line, style.indent_width) <= style.line_length
 
 
-# Marks a statement black and ruff leave as it is. The generated file splits a statement
-# as they do where its head (``name: Annotation = Field(``) fits the line; beyond, they
-# split the annotation, each its own way (black and ruff differ there), so the
-# statement stays on one line and both leave it so.
+# Marks a statement black and ruff leave as it is: written where the two would lay it
+# out differently (see :func:`annotated`), or where this module does not follow them.
 SKIP = "  # fmt: skip"
 
 
-def statement(line: str, style: Style) -> list[str]:
-    """A statement that no split can shorten as both formatters would: as it is, or
-    kept from them when it is too long."""
-    return [line] if fits(line, style) else [line + SKIP]
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9.]*\Z")
+_SUBSCRIPT = re.compile(r"([A-Za-z_][A-Za-z_0-9.]*)\[([A-Za-z_][A-Za-z_0-9.]*)\]\Z")
+
+
+def annotated(
+    indent: str, name: str, annotation: str, value: str | None, style: Style
+) -> list[str]:
+    """``name: annotation`` (``= value``, an atom such as ``None``) as black and ruff
+    both lay it out when it does not fit (each layout below was checked against both):
+
+    - the value in parentheses when ``name: annotation = (`` fits;
+    - a union of plain names in parentheses (``name: (`` / ``X | None`` / ``) = None``),
+      one operand a line when it does not fit there;
+    - a subscript of a plain name split at its bracket (``name: list[`` / ``X`` / ``]``);
+    - a lone name with no value left as it is when it would not fit in parentheses
+      either (neither formatter can shorten it).
+
+    Kept on one line marked ``# fmt: skip`` where the two disagree: a lone name that
+    would fit in parentheses (black adds them, ruff does not), a lone name with a value
+    (black writes ``= (None)``), nested subscripts and unions of subscripts, and every
+    shape whose first line (``name: (``, ``name: list[``) does not fit."""
+    tail = "" if value is None else f" = {value}"
+    line = f"{indent}{name}: {annotation}{tail}"
+    if fits(line, style):
+        return [line]
+    inner = indent + style.indent
+    if value is not None and fits(f"{indent}{name}: {annotation} = (", style):
+        return [f"{indent}{name}: {annotation} = (", inner + value, f"{indent})"]
+    operands = annotation.split(" | ")
+    subscript = _SUBSCRIPT.match(annotation)
+    if all(_NAME.match(operand) for operand in operands):
+        if len(operands) == 1:
+            plain = value is None and not fits(inner + annotation, style)
+            return [line] if plain else [line + SKIP]
+        head = f"{indent}{name}: ("
+        if not fits(head, style):
+            return [line + SKIP]
+        if fits(inner + annotation, style):
+            return [head, inner + annotation, f"{indent}){tail}"]
+        rest = [f"{inner}| {operand}" for operand in operands[1:]]
+        return [head, inner + operands[0], *rest, f"{indent}){tail}"]
+    if subscript is not None and fits(f"{indent}{name}: {subscript[1]}[", style):
+        return [f"{indent}{name}: {subscript[1]}[", inner + subscript[2], f"{indent}]{tail}"]
+    return [line + SKIP]
 
 
 def call_statement(
     indent: str, target: str, func: str, args: Sequence[str], style: Style
 ) -> list[str]:
-    """``target = func(args)`` split across lines exactly as black and ruff would."""
+    """``target = func(args)`` split across lines exactly as black and ruff would.
+
+    When ``target = func(`` does not fit but ``name: annotation = (`` and the call
+    alone do, both put the call in parentheses on a line of its own; otherwise they
+    split the annotation each its own way, so the statement stays on one line, kept
+    from them."""
     one_line = f"{indent}{target} = {func}({', '.join(args)})"
     if fits(one_line, style) or not args:
         return [one_line]
-    head = f"{indent}{target} = {func}("
+    lines = _call(indent, f"{target} = ", func, args, style)
+    call = f"{indent}{style.indent}{func}({', '.join(args)})"
+    start_fits = fits(f"{indent}{target} = {func}(", style)
+    if not start_fits and ": " in target and fits(f"{indent}{target} = (", style):
+        # parenthesized only when the call then fits one line (else both split the call)
+        lines = [f"{indent}{target} = (", call, f"{indent})"] if fits(call, style) else None
+    return [one_line + SKIP] if lines is None else lines
+
+
+def _call(indent: str, lead: str, func: str, args: Sequence[str], style: Style) -> list[str] | None:
+    """``lead func(args)`` as both formatters split it, None where this module does not
+    follow them (the line up to the bracket does not fit, an argument would split)."""
+    one_line = f"{indent}{lead}{func}({', '.join(args)})"
+    if fits(one_line, style):
+        return [one_line]
+    head = f"{indent}{lead}{func}("
     if not fits(head, style):
-        return [one_line + SKIP]
+        return None
     inner = indent + style.indent
     hugged = inner + ", ".join(args)
     if fits(hugged, style) or (len(args) == 1 and not _splits(args[0])):
@@ -202,7 +261,7 @@ def call_statement(
     exploded = [f"{inner}{arg}," for arg in args]
     too_long = [arg for arg, line in zip(args, exploded, strict=True) if not fits(line, style)]
     if len(args) == 1 or any(map(_splits, too_long)):
-        return [one_line + SKIP]  # an argument the formatters would split further
+        return None  # an argument the formatters would split further
     return [head, *exploded, f"{indent})"]
 
 

@@ -129,7 +129,7 @@ class {READER}({base}):
 
     @classmethod
     async def from_queryset_single(cls: type[_R], queryset: {Any}) -> _R:  # noqa: PYI019
-        """Validate the one row of ``queryset`` (``Model.get(...)``), with prefetch."""
+        """Validate the row of ``queryset`` (``Model.get(...)``), with ``prefetch``."""
         obj = await queryset.prefetch_related(*cls.prefetch)
         return cls.model_validate(obj, context=await _awaited(cls, [obj]))'''
 

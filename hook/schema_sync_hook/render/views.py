@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from schema_sync_hook.describe.spec import ModelSpec, RelationSpec, TypeRef, ViewLevel, ViewSpec
-from schema_sync_hook.render import pysource, reader_source
+from schema_sync_hook.render import layout, pysource, reader_source
 from schema_sync_hook.render.fields import (
     attribute_names,
     field_lines,
@@ -108,7 +108,7 @@ def prefetch_paths(level: ViewLevel) -> list[str]:
 
 def _level_class(view: ViewSpec, level: ViewLevel, ctx: ViewContext) -> tuple[str, ...]:
     imports, options, model = ctx.imports, ctx.options, level.model
-    lines = [f"class {level_name(view, level)}({reader_source.READER}):"]
+    lines = pysource.class_header(level_name(view, level), reader_source.READER, options.style)
     where = "".join(f".{segment}" for segment in level.path)
     summary = f"View {view.name}{where}: {model_words(model.name)}."
     lines += pysource.docstring(summary, model.doc, options.indent)
@@ -175,7 +175,10 @@ def _relation_lines(
 
 
 def _list_class(view: ViewSpec, ctx: ViewContext) -> tuple[str, ...]:
-    """``{View}List``: the rows of a query, as ``pydantic_queryset_creator`` builds."""
+    """``{View}List``: the rows of a query, as ``pydantic_queryset_creator`` builds.
+
+    Fixed lines, written unsplit: where the view's name makes one overflow the line
+    length, the class is kept from the formatters (as the helpers are)."""
     indent = ctx.options.indent
     root_model = ctx.imports.use(_ROOT_MODEL)
     classvar, any_ = ctx.imports.use(_CLASSVAR), ctx.imports.use(_ANY)
@@ -199,4 +202,4 @@ def _list_class(view: ViewSpec, ctx: ViewContext) -> tuple[str, ...]:
         f'{indent * 2}"""Validate every row, with one ``prefetch_related`` call."""',
         f"{indent * 2}return cls(await {item}.from_queryset(queryset))",
     ]
-    return tuple(lines)
+    return tuple(layout.fenced(lines, ctx.options.style))
