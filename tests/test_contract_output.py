@@ -78,3 +78,16 @@ def test_a_contract_path_through_a_symlink_out_of_the_root_is_refused(
         assert "contract_output" in result.err and "symlink link" in result.err
     assert list(outside.iterdir()) == []
 
+
+def test_a_json_file_the_tool_did_not_write_is_never_replaced_by_the_contract(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(config=CONFIG + 'contract_output = "package.json"\n')
+    frontend = '{"name": "frontend", "version": "1.0.0"}\n'
+    project.write("package.json", frontend)
+    for args in (("sync", "--force"), ("--check", "--no-cache"), ("--no-cache",)):
+        result = project.run(*args)
+        assert result.code == 2, result
+        assert "package.json" in result.err and "was not generated" in result.err
+        assert len(result.err.strip().splitlines()) == 1
+    assert project.read("package.json") == frontend
