@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+
 from conftest import Project
 
 CONFIG = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
