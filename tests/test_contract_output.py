@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
+
 from conftest import Project
 
 CONFIG = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
@@ -63,3 +65,30 @@ def test_hook_mode_writes_a_missing_contract(make_project: Callable[..., Project
     assert result.code == 1
     assert (project.root / CONTRACT).is_file()
     assert project.run("--no-cache").code == 0
+
+
+def test_a_contract_path_through_a_symlink_out_of_the_root_is_refused(
+    make_project: Callable[..., Project], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    project = make_project(config=CONFIG + 'contract_output = "link/contract.json"\n')
+    (project.root / "link").symlink_to(outside, target_is_directory=True)
+    for args in (("sync",), ("--check", "--no-cache"), ("--no-cache",)):
+        result = project.run(*args)
+        assert result.code == 2, result
+        assert "contract_output" in result.err and "symlink link" in result.err
+    assert list(outside.iterdir()) == []
+
+
+def test_a_json_file_the_tool_did_not_write_is_never_replaced_by_the_contract(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project(config=CONFIG + 'contract_output = "package.json"\n')
+    frontend = '{"name": "frontend", "version": "1.0.0"}\n'
+    project.write("package.json", frontend)
+    for args in (("sync", "--force"), ("--check", "--no-cache"), ("--no-cache",)):
+        result = project.run(*args)
+        assert result.code == 2, result
+        assert "package.json" in result.err and "was not generated" in result.err
+        assert len(result.err.strip().splitlines()) == 1
+    assert project.read("package.json") == frontend

@@ -368,6 +368,28 @@ def test_file_absent_at_ref_counts_as_all_added(repo: Callable[[str], Project]) 
     ]
 
 
+def test_a_broken_configuration_at_ref_is_refused_not_read_as_no_schemas(
+    repo: Callable[[str], Project],
+) -> None:
+    """REF's generated file is there but its configuration does not load: counting every
+    class as added would hide the class this branch removes."""
+    project = repo(item("a = fields.TextField()"))
+    git(project.root, "checkout", "-q", "main")
+    pyproject = project.read("pyproject.toml")
+    project.write("pyproject.toml", pyproject + 'max_backups = "lots"\n')
+    git(project.root, "commit", "-qam", "a bad value")
+    git(project.root, "checkout", "-q", "feature")
+    project.write(
+        "shopmodels.py",
+        "from tortoise import fields, models\n\n\n"
+        + item().split("\n\n\n", 1)[1].replace("Item", "Thing"),
+    )
+    result = project.run("diff", "--against", "main", "--exact")
+    assert result.code == 2, result
+    assert len(result.err.strip().splitlines()) == 1
+    assert "main" in result.err and "max_backups" in result.err
+
+
 def test_unknown_revision_and_outside_git(
     repo: Callable[[str], Project], make_project: Callable[..., Project], tmp_path: Path
 ) -> None:

@@ -27,8 +27,10 @@ def answer(root: Path, config_file: Path | None) -> dict[str, Any]:
     """REF's contract, or that REF has none."""
     try:
         config = load_config(root=root, config_file=config_file)
-    except UserError:  # no usable configuration at REF: then no generated file of it either
-        return {"absent": True}
+    except UserError:
+        if _configured(root, config_file):  # its generated files are unknown: never "none"
+            raise
+        return {"absent": True}  # REF predates the tool: no generated file of it either
     settings = config.settings
     if settings.contract_output:
         text = read_text(config.path(settings.contract_output))
@@ -48,6 +50,20 @@ def answer(root: Path, config_file: Path | None) -> dict[str, Any]:
 
         sites = generate(config)[0].stub_sites
     return {"contract": build_contract(config, sources, is_request(config), stub_sites=sites)}
+
+
+def _configured(root: Path, config_file: Path | None) -> bool:
+    """Whether REF configures the tool at all (its settings may still be wrong)."""
+    if config_file is not None:
+        return config_file.is_file()
+    marks = {"pyproject.toml": "[tool.schema-sync", "setup.cfg": "[schema-sync]"}
+    for name, mark in marks.items():
+        try:
+            if mark in (root / name).read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _generated(config: Config) -> list[Source]:

@@ -362,7 +362,9 @@ def _link_target(path: Path) -> str:
 
 
 def _check_paths(root: Path, settings: Settings, origins: Mapping[str, str]) -> None:
-    for key in ("output", "manual_schema", "backup_dir"):
+    keys = ["output", "manual_schema", "backup_dir"]
+    keys += ["contract_output"] if settings.contract_output is not None else []
+    for key in keys:
         value: str = getattr(settings, key)
         resolved = (root / value).resolve()
         if Path(value).is_absolute() or not resolved.is_relative_to(root):
