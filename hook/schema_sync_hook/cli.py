@@ -233,7 +233,7 @@ def _hook_or_check(args: argparse.Namespace, config: Config, console: Console) -
         if cache.fresh(config, refresh_quick=not args.check):  # nothing heavy imported
             console.detail("nothing changed since the last in-sync run (cache): in sync")
             return Exit.OK
-    # Each command below is imported only when it runs (start-up speed).
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.sync import run_command
     from schema_sync_hook.plan.changes import Mode
 
@@ -244,6 +244,7 @@ def _hook_or_check(args: argparse.Namespace, config: Config, console: Console) -
 
 
 def _sync(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.sync import run_command
     from schema_sync_hook.plan.changes import Mode
 
@@ -252,12 +253,14 @@ def _sync(args: argparse.Namespace, config: Config, console: Console) -> Exit:
 
 
 def _status(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.status import status_command
 
     return status_command(config, console, as_json=args.json)
 
 
 def _backup(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.backup import backup_command
 
     name = getattr(args, "name", None)
@@ -266,12 +269,14 @@ def _backup(args: argparse.Namespace, config: Config, console: Console) -> Exit:
 
 
 def _validate(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.validate import validate_command
 
     return validate_command(config, console)
 
 
 def _diff(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.diff import diff_command
 
     return diff_command(
@@ -285,6 +290,7 @@ def _diff(args: argparse.Namespace, config: Config, console: Console) -> Exit:
 
 
 def _adopt(args: argparse.Namespace, config: Config, console: Console) -> Exit:
+    # imported here for start-up speed: only the command that runs loads
     from schema_sync_hook.commands.adopt import adopt_command
 
     return adopt_command(
@@ -370,6 +376,7 @@ def _write_error(
     """The format's own error document, unless the run already wrote its document."""
     if output_format == "text" or console.emitted:
         return
+    # imported here for start-up speed: only a failed machine-readable run needs it
     from schema_sync_hook.report.ci_errors import render_error
 
     console.emit(render_error(output_format, message, code, config_file))

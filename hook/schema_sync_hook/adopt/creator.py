@@ -26,7 +26,7 @@ from tortoise.contrib.pydantic import pydantic_model_creator, pydantic_queryset_
 from tortoise.models import Model
 
 from schema_sync_hook.adopt.calls import Call, MetaOverride
-from schema_sync_hook.adopt.shape import Shape, item_class, read_shape
+from schema_sync_hook.adopt.shape import Shape, item_class, nested_class, read_shape
 from schema_sync_hook.load import models as loading
 from schema_sync_hook.settings.schema import Config
 
@@ -280,7 +280,6 @@ def _meta_reached(session: Session, cls: type[BaseModel], call: Call) -> dict[st
             key = session.key_of(model)
             root = current is item_class(cls)
             found.setdefault(key, _meta_values(model, override if root else None))
-        from schema_sync_hook.adopt.shape import nested_class
 
         for info in current.model_fields.values():
             nested = nested_class(info.annotation)

@@ -37,6 +37,7 @@ class Generated:
 
 
 def generate_source(config: Config) -> list[Source]:
+    # imported here for start-up speed: generation loads tortoise and the models
     from schema_sync_hook.pipeline.generate import generate
 
     _, files = generate(config)

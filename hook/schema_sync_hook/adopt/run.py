@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from schema_sync_hook.adopt import calls, choose, find
 from schema_sync_hook.adopt.compare import Difference, differences
 from schema_sync_hook.adopt.generated import Generated, Source, classes, generate_source
-from schema_sync_hook.adopt.shape import Shape, read_shape
+from schema_sync_hook.adopt.shape import Shape, nested_class, read_shape
 from schema_sync_hook.errors import Exit, UserError
 from schema_sync_hook.settings.schema import Config
 from schema_sync_hook.settings.views import ViewDecl, parse_views
@@ -161,6 +161,7 @@ def plan(config: Config, paths: Sequence[Path] = ()) -> Plan:
     rows = [Row(call) for call in found.calls]
     if not rows:
         return Plan(rows, found.broken)
+    # imported here for start-up speed: tortoise and the models load only when calls exist
     from schema_sync_hook.adopt import creator
 
     settings = config.settings
@@ -352,7 +353,6 @@ def _early(shape: Shape | None, early: Shape | None) -> list[Difference]:
 
 def _together(rows: list[Row], built: list[Any]) -> None:
     """A call is adopted only with every creator-built class that nests its class."""
-    from schema_sync_hook.adopt.shape import nested_class
 
     def reached(cls: type[BaseModel]) -> set[int]:
         found: set[int] = set()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from schema_sync_hook.describe.relations import describe_computed
 from schema_sync_hook.describe.spec import (
     ComputedSpec,
     FieldSpec,
@@ -247,7 +248,6 @@ def rules_for(
     exclude_response: tuple[str, ...],
 ) -> Rules:
     """The rules, with the model classes answering for methods and primary keys."""
-    from schema_sync_hook.describe.relations import describe_computed
 
     def computed_of(model: ModelSpec, name: str) -> ComputedSpec | None:
         cls = classes[model.app, model.name]

@@ -18,6 +18,9 @@ from schema_sync_hook import git
 from schema_sync_hook.console import PROG
 from schema_sync_hook.describe.spec import Location
 from schema_sync_hook.report.ci_view import CiView, FileView, Row
+from schema_sync_hook.report.gitlab import render_gitlab, render_gitlab_error
+from schema_sync_hook.report.junit import render_junit, render_junit_error
+from schema_sync_hook.report.sarif import render_sarif, render_sarif_error
 
 TITLE = "schema-sync"
 MAX_ANNOTATIONS = 10  # GitHub shows at most 10 annotations of a level per step
@@ -42,29 +45,19 @@ def render(view: CiView, output_format: str, cwd: Path) -> str:
 
 
 def render_machine(view: CiView, output_format: str, base: Path) -> str:
-    """JUnit, GitLab Code Quality or SARIF (their modules load only when asked for)."""
+    """JUnit, GitLab Code Quality or SARIF."""
     if output_format == "junit":
-        from schema_sync_hook.report.junit import render_junit
-
         return render_junit(view, base)
     if output_format == "gitlab":
-        from schema_sync_hook.report.gitlab import render_gitlab
-
         return render_gitlab(view, base)
-    from schema_sync_hook.report.sarif import render_sarif
-
     return render_sarif(view, base)
 
 
 def render_error(output_format: str, message: str, config_file: Path | None) -> str | None:
     """The error form of a format for an exit 2 (None: the format has none here)."""
     if output_format == "junit":
-        from schema_sync_hook.report.junit import render_junit_error
-
         return render_junit_error(message)
     if output_format == "gitlab":
-        from schema_sync_hook.report.gitlab import render_gitlab_error
-
         cwd = Path.cwd()
         where = config_file or next(
             (cwd / n for n in ("pyproject.toml", "setup.cfg") if (cwd / n).is_file()),
@@ -72,8 +65,6 @@ def render_error(output_format: str, message: str, config_file: Path | None) -> 
         )
         return render_gitlab_error(message, _relative(where, github_base(cwd)))
     if output_format == "sarif":
-        from schema_sync_hook.report.sarif import render_sarif_error
-
         return render_sarif_error(message)
     return None
 
