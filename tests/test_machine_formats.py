@@ -1,6 +1,7 @@
 """``--format junit|gitlab|sarif`` (SPEC §14), each validated against its consumer's
 schema (``tests/schemas/``): SARIF 2.1.0's JSON schema, GitLab's Code Quality fields,
-JUnit XML as Jenkins' xUnit plugin reads it."""
+JUnit XML as the Jenkins xUnit plugin reads it (its junit-10.xsd). The files and where they
+come from: tests/schemas/README.md."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class Item(models.Model):
 
 def valid_sarif(text: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(text)
-    schema = json.loads((SCHEMAS / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(data)
     return data
 
@@ -42,7 +43,7 @@ def valid_gitlab(text: str) -> list[dict[str, Any]]:
 
 
 def valid_junit(text: str) -> Any:
-    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "junit-jenkins.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "junit-10.xsd")))
     document = etree.fromstring(text.encode("utf-8"))
     schema.assertValid(document)
     return document
@@ -163,3 +164,15 @@ def test_an_in_sync_project_passes(
     assert result.code == 0
     document = valid_junit(result.out)
     assert not list(document.iter("failure"))
+
+
+def test_the_schemas_are_strict(changed: Project) -> None:
+    """The published schemas refuse what a consumer would refuse, so passing them means
+    something: a SARIF level SARIF does not define, a JUnit attribute the xsd lacks."""
+    sarif = json.loads(changed.run("diff", "--against", "main", "--format", "sarif").out)
+    sarif["runs"][0]["results"][0]["level"] = "breaking"
+    with pytest.raises(jsonschema.ValidationError):
+        valid_sarif(json.dumps(sarif))
+    junit = changed.run("diff", "--against", "main", "--format", "junit").out
+    with pytest.raises(etree.DocumentInvalid):
+        valid_junit(junit.replace("<testcase ", '<testcase line="1" ', 1))
