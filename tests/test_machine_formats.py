@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from conftest import Project, changed_lines
+from conftest import Project, changed_lines, git
 
 SCHEMAS = Path(__file__).parent / "schemas"
 MODELS = """
@@ -114,9 +114,11 @@ def test_check_formats_on_drift(
     assert {i["severity"] for i in gitlab} == {"major"}
 
 
-def test_formatting_alone_blames_no_model_line(
+def test_formatting_alone_points_at_the_configuration(
     make_project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """No model line is blamed; the formats that need a location name the file whose
+    settings changed the text."""
     project = make_project(models=MODELS)
     monkeypatch.chdir(project.root)  # paths: relative to the folder the job runs in
     assert project.run("sync", "-q").code == 0
@@ -126,12 +128,33 @@ def test_formatting_alone_blames_no_model_line(
     changes = [c for f in data["files"] for c in f["changes"]]
     assert changes and all(c["source"] is None and c["line"] is None for c in changes)
     gitlab = valid_gitlab(project.run("--check", "--format", "gitlab").out)
-    assert [i["location"] for i in gitlab] == [
-        {"path": "api/schemas_generated.py", "lines": {"begin": 1}}
-    ]
+    assert [i["location"] for i in gitlab] == [{"path": "pyproject.toml", "lines": {"begin": 1}}]
+    sarif = valid_sarif(project.run("--check", "--format", "sarif").out)
+    (result,) = sarif["runs"][0]["results"]
+    where = result["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"] == "pyproject.toml"
     junit = valid_junit(project.run("--check", "--format", "junit").out)
     failing = [c.get("name") for c in junit.iter("testcase") if c.findall("failure")]
     assert failing == ["api/schemas_generated.py"]
+    github = project.run("--check", "--format", "github").out.splitlines()[0]
+    assert github.startswith("::error file=pyproject.toml,line=1,")
+
+
+def test_the_configuration_file_that_changed_is_the_one_named(
+    make_project: Callable[..., Project], git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings in pyproject.toml, the formatter's in ruff.toml: the one changed since
+    the last commit is the cause."""
+    project = make_project(models=MODELS)
+    project.write("ruff.toml", "line-length = 88\n")
+    monkeypatch.chdir(project.root)
+    assert project.run("sync", "-q").code == 0
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "base")
+    project.write("ruff.toml", "line-length = 40\n")
+    gitlab = valid_gitlab(project.run("--check", "--format", "gitlab").out)
+    assert [i["location"]["path"] for i in gitlab] == ["ruff.toml"]
 
 
 @pytest.mark.parametrize("output_format", ["junit", "gitlab", "sarif"])

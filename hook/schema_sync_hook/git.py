@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from schema_sync_hook.errors import UserError
@@ -40,6 +41,20 @@ def toplevel(cwd: Path) -> Path | None:
     except UserError:
         return None
     return Path(proc.stdout.decode("utf-8").strip()) if proc.returncode == 0 else None
+
+
+def changed_files(cwd: Path, paths: Sequence[Path]) -> list[Path]:
+    """Those of ``paths`` that differ from HEAD (staged, not staged, or untracked), in
+    their order; none outside a git work tree."""
+    top = toplevel(cwd)
+    if top is None or not paths:
+        return []
+    proc = _git(top, "status", "--porcelain=v1", "-z", "--", *(str(p) for p in paths))
+    if proc.returncode != 0:
+        return []
+    entries = proc.stdout.decode("utf-8", "replace").split("\0")
+    found = {(top / entry[3:]).resolve() for entry in entries if len(entry) > 3}
+    return [path for path in paths if path.resolve() in found]
 
 
 def commit_of(cwd: Path, ref: str) -> str:
