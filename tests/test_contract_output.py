@@ -63,3 +63,25 @@ def test_hook_mode_writes_a_missing_contract(make_project: Callable[..., Project
     assert result.code == 1
     assert (project.root / CONTRACT).is_file()
     assert project.run("--no-cache").code == 0
+
+
+def test_one_class_name_in_two_files_is_refused(make_project: Callable[..., Project]) -> None:
+    """Two apps' models named alike give two files the same class names: the contract
+    matches classes by name, so it refuses, naming both files, and writes nothing."""
+    project = make_project(
+        config='tortoise_config = "settings.TORTOISE_ORM"\noutput = "api/{app}_schemas.py"\n'
+        f'contract_output = "{CONTRACT}"\n'
+    )
+    book = "from tortoise import fields, models\n\n\nclass Book(models.Model):\n"
+    project.write("shopmodels.py", book + "    id = fields.IntField(primary_key=True)\n")
+    project.write("shop2.py", book + "    id = fields.IntField(primary_key=True)\n")
+    project.write(
+        "settings.py",
+        'TORTOISE_ORM = {"connections": {"default": "sqlite://:memory:"},'
+        ' "apps": {"models": {"models": ["shopmodels"]}, "b": {"models": ["shop2"]}}}\n',
+    )
+    result = project.run("sync")
+    assert result.code == 2
+    (line,) = result.err.strip().splitlines()
+    assert "api/b_schemas.py and api/models_schemas.py both define BookCreate" in line
+    assert not (project.root / "api").exists()

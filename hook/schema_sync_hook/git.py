@@ -90,14 +90,23 @@ def show(top: Path, commit: str, path: Path) -> str | None:
     return proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def worktree_add(top: Path, path: Path, commit: str) -> None:
-    """Check ``commit`` out, detached, in a new work tree at ``path``."""
-    proc = _git(top, "worktree", "add", "--detach", "--quiet", str(path), commit)
+def worktree_add(top: Path, path: Path, commit: str, *, checkout: bool = True) -> None:
+    """A new work tree at ``path``, detached at ``commit``; its files checked out unless
+    ``checkout`` is False (then :func:`checkout_paths` brings the ones needed)."""
+    files = () if checkout else ("--no-checkout",)
+    proc = _git(top, "worktree", "add", "--detach", "--quiet", *files, str(path), commit)
     if proc.returncode != 0:
         raise UserError(
             f"cannot check out {commit[:12]} in a temporary work tree ({_first_line(proc.stderr)})",
             "commit a contract_output file, or check that the repository is writable",
         )
+
+
+def checkout_paths(tree: Path, commit: str, pathspecs: Sequence[str]) -> None:
+    """Check out, in the work tree ``tree``, the files of ``commit`` each pathspec
+    matches (git's pathspec magic allowed); a pathspec matching nothing is skipped."""
+    for spec in pathspecs:
+        _git(tree, "checkout", "--quiet", commit, "--", spec)
 
 
 def worktree_remove(top: Path, path: Path) -> None:

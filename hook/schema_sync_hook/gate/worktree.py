@@ -79,13 +79,14 @@ def ref_worker(config: Config, top: Path, commit: str, ref: str) -> Iterator[Ref
     tree = folder / "tree"
     proc: subprocess.Popen[str] | None = None
     try:
-        git.worktree_add(top, tree, commit)
+        git.worktree_add(top, tree, commit, checkout=False)  # the worker brings what it reads
         root = tree / config.root.resolve().relative_to(top.resolve())
         log = folder / "output.txt"
+        argv = [str(tree), str(root), _config_arg(config, top, tree), commit]
         with log.open("wb") as output:  # what REF's models print: to stderr, afterwards
             proc = subprocess.Popen(
-                [sys.executable, "-m", WORKER, str(root), _config_arg(config, top, tree)],
-                cwd=root if root.is_dir() else tree,
+                [sys.executable, "-m", WORKER, *argv],
+                cwd=tree,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=output,

@@ -95,9 +95,18 @@ def served_contract(
     """The contract of ``sources``, imported inside a :func:`contract_session`."""
     with _served(config, sources) as names:
         classes: list[tuple[str, type]] = []
+        homes: dict[str, str] = {}
         for source in sources:
             module = _import(names[source.path], source.path)
-            classes += _generated_classes(module)
+            for name, cls in _generated_classes(module):
+                if homes.setdefault(name, source.path) != source.path:
+                    raise UserError(
+                        f"{homes[name]} and {source.path} both define {name}; the wire"
+                        " contract (diff --against, contract_output) matches classes by name",
+                        "rename one of the two models, so that every generated class has a"
+                        " name of its own",
+                    )
+                classes.append((name, cls))
         return _document(classes, is_request, comment)
 
 
@@ -110,8 +119,6 @@ def _document(
     listed: list[dict[str, str]] = []
     inputs: list[tuple[Any, JsonSchemaMode]] = []
     for name, cls in classes:
-        if name in seen:  # one name in two files (one per app): the first one counts
-            continue
         seen[name] = cls
         mode: JsonSchemaMode = "validation" if is_request(name, cls.__doc__) else "serialization"
         listed.append({"name": name, "mode": mode})
