@@ -71,12 +71,15 @@ def fresh_contract(
 
 
 def with_contract(
-    config: Config, project: ProjectSpec, generated: Sequence[GeneratedFile]
+    config: Config,
+    project: ProjectSpec,
+    generated: Sequence[GeneratedFile],
+    reuse: Mapping[str, ModuleType] | None = None,
 ) -> list[GeneratedFile]:
     """``generated`` plus the ``contract_output`` file when that key is set."""
     path = config.settings.contract_output
     if path is None:
         return list(generated)
-    text = contract_text(fresh_contract(config, project, generated))
+    text = contract_text(fresh_contract(config, project, generated, reuse))
     contract = GeneratedFile(path=path, content=text, models=(), modules=(), contract=True)
     return [*generated, contract]
