@@ -40,7 +40,6 @@ class Outline:
     """One side's generated files as text: the public classes and the rest."""
 
     blocks: dict[str, str] = field(default_factory=dict)  # class -> its source text
-    files: dict[str, list[str]] = field(default_factory=dict)  # path -> its classes
     # name -> (module, attribute), attribute None for ``import module``
     imported: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     helpers: list[str] = field(default_factory=list)  # other statements (not imports)
@@ -59,12 +58,11 @@ def outline(texts: Mapping[str, str], generated_modules: Iterable[str]) -> Outli
     one is not intact or does not parse, or two files define one class name."""
     modules = set(generated_modules)
     result = Outline()
-    for path, text in texts.items():
+    for text in texts.values():
         if not is_intact(text):
             return None
         lines = text.splitlines(keepends=True)
         spans, rest = _segments(lines)
-        result.files[path] = [name for name, _start, _end in spans]
         for name, start, end in spans:
             if name in result.blocks:
                 return None
@@ -122,7 +120,7 @@ def needed(
 ) -> set[str] | None:
     """The classes to build on both sides (with every generated class they mention),
     or None: build all."""
-    if old.helpers != new.helpers:
+    if sorted(old.helpers) != sorted(new.helpers):  # the files' order may differ
         return None
     every = old.blocks.keys() | new.blocks.keys()
     roots = {name for name in every if old.blocks.get(name) != new.blocks.get(name)}

@@ -2,8 +2,10 @@
 
 The running process never imports REF's code: a separate process (this tool's
 ``pipeline.ref_contract``) reads REF's configuration in a checkout of REF and answers
-with REF's contract file, or the contract of REF's generated file(s), or "absent".
-It runs while the working tree is generated. The checkout lives in a temporary folder
+with REF's contract file, or "absent", or REF's generated texts and then the contract
+of the classes it is asked for (see :mod:`schema_sync_hook.gate.slices`). It starts
+before the working tree is generated and imports REF's models meanwhile. The checkout
+is made without files (the worker checks out what it reads) in a temporary folder
 named ``schema-sync-ref-<pid>-...`` and is removed afterwards, also on Ctrl-C or an
 error; one left by a killed run is removed by the next run.
 """
@@ -59,8 +61,11 @@ class RefWorker:
     def ask(self, classes: list[str] | None) -> None:
         """Ask for the contract of ``classes`` (None: of every class)."""
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"classes": classes}) + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(json.dumps({"classes": classes}) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:  # the worker is gone: its answer says why
+            pass
 
     def _show_output(self) -> None:
         """What REF's models printed: to stderr, once the answer is in."""
@@ -81,12 +86,13 @@ def ref_worker(config: Config, top: Path, commit: str, ref: str) -> Iterator[Ref
     try:
         git.worktree_add(top, tree, commit, checkout=False)  # the worker brings what it reads
         root = tree / config.root.resolve().relative_to(top.resolve())
+        root.mkdir(parents=True, exist_ok=True)  # REF's models run from the project root
         log = folder / "output.txt"
         argv = [str(tree), str(root), _config_arg(config, top, tree), commit]
         with log.open("wb") as output:  # what REF's models print: to stderr, afterwards
             proc = subprocess.Popen(
                 [sys.executable, "-m", WORKER, *argv],
-                cwd=tree,
+                cwd=root,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=output,
