@@ -182,3 +182,23 @@ def test_a_data_file_the_models_read_at_ref_is_checked_out(
     assert changes(result.out.splitlines(), "ProductCreate.color")[0].startswith(
         "breaking ProductCreate.color: enum value 'blue' removed"
     )
+
+
+def test_a_contract_file_at_ref_is_read_not_made(
+    make_project: Callable[..., Project], git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REF's contract file is REF's side: REF's models are never imported there."""
+    refusing = 'if "schema-sync-ref-" in __file__:\n    raise RuntimeError("imported at REF")\n'
+    config = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+    project = make_project(
+        models=product() + refusing, config=config + 'contract_output = "api/contract.json"\n'
+    )
+    assert project.run("sync", "-q").code == 0
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "base")
+    monkeypatch.chdir(project.root)
+    project.write("shopmodels.py", product(colors='    RED = "red"\n') + refusing)
+    result = project.run("diff", "--against", "main", "-q")
+    assert result.code == 1, result.err
+    assert "breaking ProductCreate.color: enum value 'blue' removed" in result.out
