@@ -16,6 +16,9 @@ maximum resident set size. Rows:
   same project without views, and the time per class the views add
 - the example app under uvicorn, start to "Application startup complete": with the
   start-up sync and watcher (nothing changed; a model file touched) vs both off
+- ``diff --against HEAD`` after one field was edited, no contract file (N = 200 by
+  default, ``--diff-sizes``) vs ``--check --no-cache`` on the same tree, the two
+  measured in turn (``--diff-only`` measures this row alone)
 """
 
 from __future__ import annotations
@@ -164,6 +167,33 @@ def views_case(tmp: Path, tool: list[str], runs: int, n: int = 1000) -> str:
     )
 
 
+def diff_cost(tmp: Path, n: int, runs: int) -> tuple[float, float]:
+    """Median seconds of ``diff --against HEAD`` and of ``--check --no-cache`` on a
+    committed project of ``n`` models after one field's description was edited."""
+    tool = [sys.executable, "-m", "schema_sync_hook"]
+    root = tmp / f"diff{n}"
+    build_project(root, n)
+    (root / ".gitignore").write_text(".schema_sync/\n")
+    subprocess.run([*tool, "sync", "-q", "--root", str(root)], check=True)
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    for args in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=root, check=True)
+    edit_one(root)(0)
+    diffs, checks = [], []
+    for _ in range(runs):  # in turn: a shared machine drifts within a run
+        checks.append(measure(root, [*tool, "--check", "--no-cache", "--root", str(root)], 1)[0])
+        diffs.append(measure(root, [*tool, "diff", "--against", "HEAD", "--root", str(root)], 1)[0])
+    return statistics.median(diffs), statistics.median(checks)
+
+
+def diff_line(n: int, diff: float, check: float) -> str:
+    return (
+        f"`diff --against HEAD` ({n} models, 25 per module, one field edited, no contract"
+        f" file): {diff:.2f} s, {diff / check:.2f}x `--check --no-cache` on the same tree"
+        f" ({check:.2f} s)."
+    )
+
+
 INIT_ONLY = (
     "import sys; sys.path.insert(0, '.'); from tortoise import Tortoise; "
     "Tortoise.init_models(['bench_models'], 'models')"
@@ -307,11 +337,19 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[15, 200, 1000, 2000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--debounce", type=float, default=2.0)
+    parser.add_argument("--diff-sizes", type=int, nargs="*", default=[200])
+    parser.add_argument("--diff-only", action="store_true", help="measure the diff row alone")
     parser.add_argument("--markdown", type=Path, help="also write the results to this file")
     parser.add_argument(
         "--views-only", action="store_true", help="measure only the views case (1,000 models)"
     )
     args = parser.parse_args()
+    if args.diff_only:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        with tempfile.TemporaryDirectory() as tmp:
+            found = [diff_line(n, *diff_cost(Path(tmp), n, args.runs)) for n in args.diff_sizes]
+        print("\n\n".join(found))
+        return 0
 
     # Bytecode caches are written and warm, as in a user's environment (the first
     # sync of each project writes them before anything is measured).
@@ -367,6 +405,7 @@ def main() -> int:
                 file=sys.stderr,
             )
         views_line = views_case(Path(tmp), tool, args.runs)
+        diffs = [diff_line(n, *diff_cost(Path(tmp), n, args.runs)) for n in args.diff_sizes]
         latency_root = Path(tmp) / "watch"
         build_project(latency_root, 15)
         subprocess.run([*tool, "sync", "-q", "--root", str(latency_root)], check=True)
@@ -395,6 +434,8 @@ def main() -> int:
                 f"Scaling: {big} models take {full_times[big] / full_times[200]:.2f}x the time of 200.",
             ]
     lines += ["", views_line]
+    for line in diffs:
+        lines += ["", line]
     lines += [
         "",
         f"Watch latency (15 models, debounce {args.debounce:.1f} s): "

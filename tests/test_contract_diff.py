@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from conftest import Project, changed_lines, git
 
 MODELS = """
@@ -136,3 +138,67 @@ def test_models_print_at_ref_never_reaches_stdout(repo: Callable[[str], Project]
     assert result.code == 0
     assert result.out.startswith("{")
     assert "hello from REF" not in result.out and "hello from REF" in result.err
+
+
+def test_ref_checks_out_only_what_it_reads(repo: Callable[[str], Project]) -> None:
+    """REF's checkout holds the configuration, the generated file and the Python files,
+    not the rest of the repository."""
+    spy = (
+        "import pathlib\n"
+        'if "schema-sync-ref-" in __file__:\n'
+        "    here = pathlib.Path(__file__).parent\n"
+        '    print("notes there:", (here / "notes.txt").exists())\n'
+        '    print("config there:", (here / "pyproject.toml").exists())\n'
+    )
+    project = repo(product() + spy)
+    project.write("notes.txt", "not needed to build a contract\n")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "notes")
+    result = project.run("diff", "--against", "HEAD", "--exact")
+    assert result.code == 0
+    assert "notes there: False" in result.err and "config there: True" in result.err
+
+
+def test_a_data_file_the_models_read_at_ref_is_checked_out(
+    make_project: Callable[..., Project], git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model module that reads a data file as it imports: REF is checked out whole."""
+    reading = product(colors="").replace(
+        "class Color(str, enum.Enum):\n\n",
+        "import pathlib\n\n"
+        'NAMES = (pathlib.Path(__file__).parent / "colors.txt").read_text().split()\n'
+        'Color = enum.Enum("Color", {n.upper(): n for n in NAMES}, type=str)\n',
+    )
+    project = make_project(models=reading)
+    project.write("colors.txt", "red\nblue\n")
+    assert project.run("sync", "-q").code == 0
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "base")
+    monkeypatch.chdir(project.root)
+    project.write("colors.txt", "red\n")
+    result = project.run("diff", "--against", "main", "-q")
+    assert result.code == 1, result.err
+    assert changes(result.out.splitlines(), "ProductCreate.color")[0].startswith(
+        "breaking ProductCreate.color: enum value 'blue' removed"
+    )
+
+
+def test_a_contract_file_at_ref_is_read_not_made(
+    make_project: Callable[..., Project], git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REF's contract file is REF's side: REF's models are never imported there."""
+    refusing = 'if "schema-sync-ref-" in __file__:\n    raise RuntimeError("imported at REF")\n'
+    config = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
+    project = make_project(
+        models=product() + refusing, config=config + 'contract_output = "api/contract.json"\n'
+    )
+    assert project.run("sync", "-q").code == 0
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "base")
+    monkeypatch.chdir(project.root)
+    project.write("shopmodels.py", product(colors='    RED = "red"\n') + refusing)
+    result = project.run("diff", "--against", "main", "-q")
+    assert result.code == 1, result.err
+    assert "breaking ProductCreate.color: enum value 'blue' removed" in result.out

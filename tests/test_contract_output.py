@@ -92,3 +92,25 @@ def test_a_json_file_the_tool_did_not_write_is_never_replaced_by_the_contract(
         assert "package.json" in result.err and "was not generated" in result.err
         assert len(result.err.strip().splitlines()) == 1
     assert project.read("package.json") == frontend
+
+
+def test_one_class_name_in_two_files_is_refused(make_project: Callable[..., Project]) -> None:
+    """Two apps' models named alike give two files the same class names: the contract
+    matches classes by name, so it refuses, naming both files, and writes nothing."""
+    project = make_project(
+        config='tortoise_config = "settings.TORTOISE_ORM"\noutput = "api/{app}_schemas.py"\n'
+        f'contract_output = "{CONTRACT}"\n'
+    )
+    book = "from tortoise import fields, models\n\n\nclass Book(models.Model):\n"
+    project.write("shopmodels.py", book + "    id = fields.IntField(primary_key=True)\n")
+    project.write("shop2.py", book + "    id = fields.IntField(primary_key=True)\n")
+    project.write(
+        "settings.py",
+        'TORTOISE_ORM = {"connections": {"default": "sqlite://:memory:"},'
+        ' "apps": {"models": {"models": ["shopmodels"]}, "b": {"models": ["shop2"]}}}\n',
+    )
+    result = project.run("sync")
+    assert result.code == 2
+    (line,) = result.err.strip().splitlines()
+    assert "api/b_schemas.py and api/models_schemas.py both define BookCreate" in line
+    assert not (project.root / "api").exists()

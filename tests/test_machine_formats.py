@@ -1,6 +1,7 @@
 """``--format junit|gitlab|sarif`` (SPEC §14), each validated against its consumer's
 schema (``tests/schemas/``): SARIF 2.1.0's JSON schema, GitLab's Code Quality fields,
-JUnit XML as Jenkins' xUnit plugin reads it."""
+JUnit XML as the Jenkins xUnit plugin reads it (its junit-10.xsd). The files and where they
+come from: tests/schemas/README.md."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from conftest import Project, changed_lines
+from conftest import Project, changed_lines, git
 
 SCHEMAS = Path(__file__).parent / "schemas"
 MODELS = """
@@ -29,7 +30,7 @@ class Item(models.Model):
 
 def valid_sarif(text: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(text)
-    schema = json.loads((SCHEMAS / "sarif-2.1.0-rtm.5.json").read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(data)
     return data
 
@@ -42,7 +43,7 @@ def valid_gitlab(text: str) -> list[dict[str, Any]]:
 
 
 def valid_junit(text: str) -> Any:
-    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "junit-jenkins.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "junit-10.xsd")))
     document = etree.fromstring(text.encode("utf-8"))
     schema.assertValid(document)
     return document
@@ -113,9 +114,11 @@ def test_check_formats_on_drift(
     assert {i["severity"] for i in gitlab} == {"major"}
 
 
-def test_formatting_alone_blames_no_model_line(
+def test_formatting_alone_points_at_the_configuration(
     make_project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """No model line is blamed; the formats that need a location name the file whose
+    settings changed the text."""
     project = make_project(models=MODELS)
     monkeypatch.chdir(project.root)  # paths: relative to the folder the job runs in
     assert project.run("sync", "-q").code == 0
@@ -125,12 +128,33 @@ def test_formatting_alone_blames_no_model_line(
     changes = [c for f in data["files"] for c in f["changes"]]
     assert changes and all(c["source"] is None and c["line"] is None for c in changes)
     gitlab = valid_gitlab(project.run("--check", "--format", "gitlab").out)
-    assert [i["location"] for i in gitlab] == [
-        {"path": "api/schemas_generated.py", "lines": {"begin": 1}}
-    ]
+    assert [i["location"] for i in gitlab] == [{"path": "pyproject.toml", "lines": {"begin": 1}}]
+    sarif = valid_sarif(project.run("--check", "--format", "sarif").out)
+    (result,) = sarif["runs"][0]["results"]
+    where = result["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"] == "pyproject.toml"
     junit = valid_junit(project.run("--check", "--format", "junit").out)
     failing = [c.get("name") for c in junit.iter("testcase") if c.findall("failure")]
     assert failing == ["api/schemas_generated.py"]
+    github = project.run("--check", "--format", "github").out.splitlines()[0]
+    assert github.startswith("::error file=pyproject.toml,line=1,")
+
+
+def test_the_configuration_file_that_changed_is_the_one_named(
+    make_project: Callable[..., Project], git_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings in pyproject.toml, the formatter's in ruff.toml: the one changed since
+    the last commit is the cause."""
+    project = make_project(models=MODELS)
+    project.write("ruff.toml", "line-length = 88\n")
+    monkeypatch.chdir(project.root)
+    assert project.run("sync", "-q").code == 0
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "base")
+    project.write("ruff.toml", "line-length = 40\n")
+    gitlab = valid_gitlab(project.run("--check", "--format", "gitlab").out)
+    assert [i["location"]["path"] for i in gitlab] == ["ruff.toml"]
 
 
 @pytest.mark.parametrize("output_format", ["junit", "gitlab", "sarif"])
@@ -163,3 +187,15 @@ def test_an_in_sync_project_passes(
     assert result.code == 0
     document = valid_junit(result.out)
     assert not list(document.iter("failure"))
+
+
+def test_the_schemas_are_strict(changed: Project) -> None:
+    """The published schemas refuse what a consumer would refuse, so passing them means
+    something: a SARIF level SARIF does not define, a JUnit attribute the xsd lacks."""
+    sarif = json.loads(changed.run("diff", "--against", "main", "--format", "sarif").out)
+    sarif["runs"][0]["results"][0]["level"] = "breaking"
+    with pytest.raises(jsonschema.ValidationError):
+        valid_sarif(json.dumps(sarif))
+    junit = changed.run("diff", "--against", "main", "--format", "junit").out
+    with pytest.raises(etree.DocumentInvalid):
+        valid_junit(junit.replace("<testcase ", '<testcase line="1" ', 1))

@@ -152,3 +152,56 @@ def test_class_var_check_agrees_with_unparsing() -> None:
         # the one rule of both parsers of generated files: ClassVar, or typing.ClassVar
         text = ast.unparse(annotation)
         assert is_classvar(annotation) == text.removeprefix("typing.").startswith("ClassVar")
+
+
+def _patched(old: str, diff: str) -> str:
+    """``old`` with a unified diff applied (hunk line numbers taken at their word)."""
+    import re
+
+    source = old.splitlines(keepends=True)
+    lines = diff.splitlines(keepends=True)[2:]
+    out: list[str] = []
+    pos = i = 0
+    while i < len(lines):
+        head = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@", lines[i])
+        assert head, lines[i]
+        start = int(head[1]) - (1 if head[2] != "0" else 0)
+        out += source[pos:start]
+        pos, i = start, i + 1
+        while i < len(lines) and not lines[i].startswith("@@"):
+            mark, body = lines[i][0], lines[i][1:]
+            cut = i + 1 < len(lines) and lines[i + 1].startswith("\\ No newline")
+            body = body[:-1] if cut else body
+            if mark == " ":
+                out.append(source[pos])
+            if mark in " -":
+                pos += 1
+            if mark == "+":
+                out.append(body)
+            i += 2 if cut else 1
+    return "".join(out + source[pos:])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_diff_without_the_shared_ends_still_applies(seed: int) -> None:
+    """Lines both texts share at either end are left out of difflib's comparison (a
+    contract file is a megabyte of alike lines); the hunks still say where they are."""
+    import random
+
+    from schema_sync_hook.plan.changes import unified_diff
+
+    rng = random.Random(seed)
+    old_lines = [
+        rng.choice(['  "type": "string"\n', "  },\n", '  "title": "X"\n']) for _ in range(400)
+    ]
+    new_lines = list(old_lines)
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randrange(len(new_lines))
+        if rng.random() < 0.5:
+            new_lines[at] = '  "description": "new"\n'
+        else:
+            new_lines.insert(at, '  "maxLength": 3\n')
+    old, new = "".join(old_lines), "".join(new_lines).rstrip("\n")  # no final newline too
+    diff = unified_diff("contract.json", old, new)
+    assert diff.startswith("--- a/contract.json\n+++ b/contract.json\n@@ -")
+    assert _patched(old, diff) == new

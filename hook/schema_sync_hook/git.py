@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from schema_sync_hook.errors import UserError
@@ -42,6 +43,20 @@ def toplevel(cwd: Path) -> Path | None:
     return Path(proc.stdout.decode("utf-8").strip()) if proc.returncode == 0 else None
 
 
+def changed_files(cwd: Path, paths: Sequence[Path]) -> list[Path]:
+    """Those of ``paths`` that differ from HEAD (staged, not staged, or untracked), in
+    their order; none outside a git work tree."""
+    top = toplevel(cwd)
+    if top is None or not paths:
+        return []
+    proc = _git(top, "status", "--porcelain=v1", "-z", "--", *(str(p) for p in paths))
+    if proc.returncode != 0:
+        return []
+    entries = proc.stdout.decode("utf-8", "replace").split("\0")
+    found = {(top / entry[3:]).resolve() for entry in entries if len(entry) > 3}
+    return [path for path in paths if path.resolve() in found]
+
+
 def commit_of(cwd: Path, ref: str) -> str:
     """The commit ``ref`` names; exit 2 for an unknown revision."""
     proc = _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
@@ -75,14 +90,23 @@ def show(top: Path, commit: str, path: Path) -> str | None:
     return proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def worktree_add(top: Path, path: Path, commit: str) -> None:
-    """Check ``commit`` out, detached, in a new work tree at ``path``."""
-    proc = _git(top, "worktree", "add", "--detach", "--quiet", str(path), commit)
+def worktree_add(top: Path, path: Path, commit: str, *, checkout: bool = True) -> None:
+    """A new work tree at ``path``, detached at ``commit``; its files checked out unless
+    ``checkout`` is False (then :func:`checkout_paths` brings the ones needed)."""
+    files = () if checkout else ("--no-checkout",)
+    proc = _git(top, "worktree", "add", "--detach", "--quiet", *files, str(path), commit)
     if proc.returncode != 0:
         raise UserError(
             f"cannot check out {commit[:12]} in a temporary work tree ({_first_line(proc.stderr)})",
             "commit a contract_output file, or check that the repository is writable",
         )
+
+
+def checkout_paths(tree: Path, commit: str, pathspecs: Sequence[str]) -> None:
+    """Check out, in the work tree ``tree``, the files of ``commit`` each pathspec
+    matches (git's pathspec magic allowed); a pathspec matching nothing is skipped."""
+    for spec in pathspecs:
+        _git(tree, "checkout", "--quiet", commit, "--", spec)
 
 
 def worktree_remove(top: Path, path: Path) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from schema_sync_hook.console import Console
 from schema_sync_hook.errors import Exit
 from schema_sync_hook.gate.against import against, revision
-from schema_sync_hook.gate.worktree import ref_contract
 from schema_sync_hook.settings.schema import Config
 
 
@@ -21,15 +20,12 @@ def diff_command(
     output_format: str = "text",
 ) -> Exit:
     # imported here for start-up speed: generation imports tortoise and the models
-    from schema_sync_hook.pipeline.contract import fresh_contract
-    from schema_sync_hook.pipeline.generate import generate
+    from schema_sync_hook.pipeline.against_ref import both_sides
 
     rev = revision(config, ref, exact)  # git problems exit 2 before the models import
-    with ref_contract(config, rev.top, rev.commit, ref) as ref_side:  # REF's, meanwhile
-        project, generated = generate(config)
-        new = fresh_contract(config, project, generated)
-        old = ref_side()
-    report = against(config, generated, rev, (old, new), fail_on)
+    sides = both_sides(config, rev)
+    project = sides.project
+    report = against(config, sides.generated, rev, (sides.old, sides.new), fail_on, sides.held)
     if output_format == "text":
         for line in report.text_lines():
             console.print(line)

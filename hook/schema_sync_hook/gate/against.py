@@ -8,7 +8,7 @@ generated files' text at REF gives each file's unified diff.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from schema_sync_hook.gate.classify import (
 )
 from schema_sync_hook.gate.genparse import parse_generated
 from schema_sync_hook.gate.schema_diff import classes, compare_contracts
+from schema_sync_hook.gate.slices import top_classes
 from schema_sync_hook.plan.changes import unified_diff
 from schema_sync_hook.render.files import GeneratedFile
 from schema_sync_hook.settings.schema import Config
@@ -119,27 +120,30 @@ def against(
     rev: Revision,
     contracts: tuple[Mapping[str, Any] | None, Mapping[str, Any]],
     fail_on: str = "breaking",
+    held: Collection[str] | None = None,
 ) -> BreakingReport:
     """Compare REF's contract with the fresh one (``contracts``: REF's, None when REF has
-    none, then the working tree's); ``generated`` gives the files and their diffs."""
+    none, then the working tree's); ``generated`` gives the files and their diffs.
+    ``held``: the classes REF holds, when the contracts are slices of the two sides."""
     old, new = contracts
     found = compare_contracts(old or {}, new, class_namer(class_names(config), view_models(config)))
     changes, unused = accept(found, config.settings.accept_breaking)
     python = [g for g in generated if not g.contract]
     old_texts = {g.path: git.show(rev.top, rev.commit, config.path(g.path)) for g in python}
-    holder = {name: g.path for g in python for name in _names(g)}
+    names = {g.path: _names(g) for g in python}
+    holder = {name: path for path, found in names.items() for name in found}
     for path, text in old_texts.items():
         for name in _old_names(text, path):
             holder.setdefault(name, path)
-    before = {name for name, _mode in classes(old or {})}
+    before = set(held) if held is not None else {name for name, _mode in classes(old or {})}
     files = []
     for gen in python:
         text = old_texts[gen.path]
         in_file = tuple(c for c in changes if holder.get(c.cls, python[0].path) == gen.path)
-        absent = text is None and not before.intersection(_names(gen))
+        absent = text is None and not before.intersection(names[gen.path])
         state = "missing" if absent else "stale" if in_file else "in_sync"
         diff = "" if text == gen.content else unified_diff(gen.path, text, gen.content)
-        files.append(FileDiff(gen.path, state, diff, in_file, tuple(_names(gen))))
+        files.append(FileDiff(gen.path, state, diff, in_file, tuple(names[gen.path])))
     return BreakingReport(rev, tuple(files), tuple(unused), fail_on)
 
 
@@ -152,6 +156,9 @@ def _names(gen: GeneratedFile) -> list[str]:
 def _old_names(text: str | None, path: str) -> list[str]:
     if text is None:
         return []
+    quick = top_classes(text)  # an intact file is read without parsing it
+    if quick is not None:
+        return quick
     try:
         return list(parse_generated(text, path))
     except UserError:  # REF's file does not parse: the contract says what it held

@@ -2,8 +2,10 @@
 
 The running process never imports REF's code: a separate process (this tool's
 ``pipeline.ref_contract``) reads REF's configuration in a checkout of REF and answers
-with REF's contract file, or the contract of REF's generated file(s), or "absent".
-It runs while the working tree is generated. The checkout lives in a temporary folder
+with REF's contract file, or "absent", or REF's generated texts and then the contract
+of the classes it is asked for (see :mod:`schema_sync_hook.gate.slices`). It starts
+before the working tree is generated and imports REF's models meanwhile. The checkout
+is made without files (the worker checks out what it reads) in a temporary folder
 named ``schema-sync-ref-<pid>-...`` and is removed afterwards, also on Ctrl-C or an
 error; one left by a killed run is removed by the next run.
 """
@@ -16,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,36 +30,81 @@ from schema_sync_hook.settings.schema import Config
 PREFIX = "schema-sync-ref-"
 WORKER = "schema_sync_hook.pipeline.ref_contract"
 
-Contract = dict[str, Any]
+Answer = dict[str, Any]
+
+
+class RefWorker:
+    """The process making REF's contract: its answers, and the question it waits for
+    (see :mod:`schema_sync_hook.pipeline.ref_contract`)."""
+
+    def __init__(self, proc: subprocess.Popen[str], log: Path, ref: str) -> None:
+        self.proc, self.log, self.ref = proc, log, ref
+
+    def answer(self) -> Answer:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        try:
+            answer = json.loads(line) if line else None
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or "error" in answer:
+            self._show_output()
+            why = f"making its contract failed (exit {self.proc.wait()}); the output above says why"
+            raise UserError(
+                f"{self.ref}: {answer['error'] if isinstance(answer, dict) else why}",
+                "fix it at that revision, or commit a contract_output file there",
+            )
+        if "contract" in answer or "absent" in answer:
+            self._show_output()
+        return answer
+
+    def ask(self, classes: list[str] | None) -> None:
+        """Ask for the contract of ``classes`` (None: of every class)."""
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps({"classes": classes}) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:  # the worker is gone: its answer says why
+            pass
+
+    def _show_output(self) -> None:
+        """What REF's models printed: to stderr, once the answer is in."""
+        self.proc.wait()
+        printed = self.log.read_bytes().decode("utf-8", "replace")
+        if printed:
+            sys.stderr.write(printed)
+            sys.stderr.flush()
 
 
 @contextmanager
-def ref_contract(
-    config: Config, top: Path, commit: str, ref: str
-) -> Iterator[Callable[[], Contract | None]]:
-    """Start making REF's contract; the yielded function waits for it (None: REF holds
-    neither a contract file nor a generated file of its configuration)."""
+def ref_worker(config: Config, top: Path, commit: str, ref: str) -> Iterator[RefWorker]:
+    """Check REF out and start its worker, which answers as it goes."""
     prune_left_over(top)
     folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
     tree = folder / "tree"
-    proc: subprocess.Popen[bytes] | None = None
+    proc: subprocess.Popen[str] | None = None
     try:
-        git.worktree_add(top, tree, commit)
+        git.worktree_add(top, tree, commit, checkout=False)  # the worker brings what it reads
         root = tree / config.root.resolve().relative_to(top.resolve())
-        out, log = folder / "contract.json", folder / "output.txt"
+        root.mkdir(parents=True, exist_ok=True)  # REF's models run from the project root
+        log = folder / "output.txt"
+        argv = [str(tree), str(root), _config_arg(config, top, tree), commit]
         with log.open("wb") as output:  # what REF's models print: to stderr, afterwards
             proc = subprocess.Popen(
-                [sys.executable, "-m", WORKER, str(root), _config_arg(config, top, tree), str(out)],
-                cwd=root if root.is_dir() else tree,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
+                [sys.executable, "-m", WORKER, *argv],
+                cwd=root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=output,
+                text=True,
+                encoding="utf-8",
             )
-        yield lambda: _answer(proc, out, log, ref)
+        yield RefWorker(proc, log, ref)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
         git.worktree_remove(top, tree)
         shutil.rmtree(folder, ignore_errors=True)
         git.worktree_prune(top)
@@ -71,25 +118,6 @@ def _config_arg(config: Config, top: Path, tree: Path) -> str:
     if path.is_relative_to(top.resolve()):
         return str(tree / path.relative_to(top.resolve()))
     return str(path)
-
-
-def _answer(proc: subprocess.Popen[bytes], out: Path, log: Path, ref: str) -> Contract | None:
-    code = proc.wait()
-    printed = log.read_bytes().decode("utf-8", "replace")
-    if printed:
-        sys.stderr.write(printed)
-        sys.stderr.flush()
-    try:
-        answer = json.loads(out.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        answer = {"error": f"making its contract failed (exit {code}); the output above says why"}
-    if "error" in answer:
-        raise UserError(
-            f"{ref}: {answer['error']}",
-            "fix it at that revision, or commit a contract_output file there",
-        )
-    contract = answer.get("contract")
-    return contract if isinstance(contract, dict) else None
 
 
 def prune_left_over(top: Path) -> None:

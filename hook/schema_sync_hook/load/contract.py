@@ -16,15 +16,17 @@ import importlib.machinery
 import importlib.util
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from schema_sync_hook.errors import UserError
 from schema_sync_hook.load.importing import project_imports
+from schema_sync_hook.load.sourcememo import class_source_memo
 from schema_sync_hook.missing.session import Site, placeholders
 from schema_sync_hook.settings.schema import Config
 
@@ -62,17 +64,49 @@ def build_contract(
     is_request: IsRequest = default_is_request,
     stub_sites: Sequence[Site] = (),
     comment: str | None = None,
+    reuse: Mapping[str, ModuleType] | None = None,
 ) -> dict[str, Any]:
     """Import ``sources`` and describe every generated class they define."""
+    with contract_session(config, stub_sites, reuse):
+        return served_contract(config, sources, is_request, comment)
+
+
+@contextmanager
+def contract_session(
+    config: Config, stub_sites: Sequence[Site] = (), reuse: Mapping[str, ModuleType] | None = None
+) -> Iterator[None]:
+    """The project on ``sys.path`` (its modules forgotten afterwards), under the
+    placeholders of the model import, Tortoise's class look-ups memoised; ``reuse``:
+    the modules the generation imported (see ``importing.keeping_imports``)."""
     with (
-        project_imports(config.root, config.settings.python_path),
+        project_imports(config.root, config.settings.python_path, reuse),
         placeholders(stub_sites),
-        _served(config, sources) as names,
+        class_source_memo(),  # the models import again: one parse per model file
     ):
+        yield
+
+
+def served_contract(
+    config: Config,
+    sources: Sequence[Source],
+    is_request: IsRequest = default_is_request,
+    comment: str | None = None,
+) -> dict[str, Any]:
+    """The contract of ``sources``, imported inside a :func:`contract_session`."""
+    with _served(config, sources) as names:
         classes: list[tuple[str, type]] = []
+        homes: dict[str, str] = {}
         for source in sources:
             module = _import(names[source.path], source.path)
-            classes += _generated_classes(module)
+            for name, cls in _generated_classes(module):
+                if homes.setdefault(name, source.path) != source.path:
+                    raise UserError(
+                        f"{homes[name]} and {source.path} both define {name}; the wire"
+                        " contract (diff --against, contract_output) matches classes by name",
+                        "rename one of the two models, so that every generated class has a"
+                        " name of its own",
+                    )
+                classes.append((name, cls))
         return _document(classes, is_request, comment)
 
 
@@ -85,20 +119,19 @@ def _document(
     listed: list[dict[str, str]] = []
     inputs: list[tuple[Any, JsonSchemaMode]] = []
     for name, cls in classes:
-        if name in seen:  # one name in two files (one per app): the first one counts
-            continue
         seen[name] = cls
         mode: JsonSchemaMode = "validation" if is_request(name, cls.__doc__) else "serialization"
         listed.append({"name": name, "mode": mode})
         inputs.append((cls, mode))
-    _refs, top = models_json_schema(inputs, schema_generator=_generator())
+    _refs, top = models_json_schema(inputs, schema_generator=schema_generator())
     document: dict[str, Any] = {"$schema": DIALECT, "$defs": top.get("$defs", {}), CLASSES: listed}
     if comment:
         document["$comment"] = comment
     return document
 
 
-def _generator() -> Any:
+@cache
+def schema_generator() -> Any:
     from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
     from pydantic_core import core_schema
 
@@ -163,17 +196,22 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(compile(text, str(file), "exec", dont_inherit=True), module.__dict__)
 
 
+def module_names(config: Config, paths: Sequence[str]) -> dict[str, str]:
+    """The module name each generated file imports as (a private name for a file
+    outside the python path)."""
+    names: dict[str, str] = {}
+    for index, path in enumerate(paths):
+        file = config.path(path)
+        name = config.module_name(file) if file.parent.is_dir() else None
+        names[path] = name or f"_schema_sync_contract_{index}"
+    return names
+
+
 @contextmanager
 def _served(config: Config, sources: Sequence[Source]) -> Iterator[dict[str, str]]:
     """Module names of ``sources`` (a private name for a file outside the python path)."""
-    names: dict[str, str] = {}
-    texts: dict[str, tuple[Path, str]] = {}
-    for index, source in enumerate(sources):
-        file = config.path(source.path)
-        name = config.module_name(file) if file.parent.is_dir() else None
-        name = name or f"_schema_sync_contract_{index}"
-        names[source.path] = name
-        texts[name] = (file, source.text)
+    names = module_names(config, [source.path for source in sources])
+    texts = {names[s.path]: (config.path(s.path), s.text) for s in sources}
     finder = _Finder(texts)
     saved = {name: sys.modules.pop(name) for name in texts if name in sys.modules}
     sys.meta_path.insert(0, finder)

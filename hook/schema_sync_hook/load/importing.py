@@ -11,17 +11,37 @@ import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
+from types import ModuleType
+
+# Inside ``keeping_imports``: the modules the last project scope forgot, by name.
+_kept: ContextVar[dict[str, ModuleType] | None] = ContextVar("kept_imports", default=None)
 
 
 @contextlib.contextmanager
-def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable[[], set[str]]]:
-    """Yield a function listing the user's files imported so far (POSIX paths)."""
+def keeping_imports() -> Iterator[Mapping[str, ModuleType]]:
+    """Keep the modules each project scope inside forgets (the last scope's), so that
+    a later scope can be given them again (``reuse``) rather than run them twice."""
+    kept: dict[str, ModuleType] = {}
+    token = _kept.set(kept)
+    try:
+        yield kept
+    finally:
+        _kept.reset(token)
+
+
+@contextlib.contextmanager
+def project_imports(
+    root: Path, python_path: Sequence[str], reuse: Mapping[str, ModuleType] | None = None
+) -> Iterator[Callable[[], set[str]]]:
+    """Yield a function listing the user's files imported so far (POSIX paths).
+    ``reuse``: modules (of ``keeping_imports``) served again, not imported afresh."""
     saved_path = list(sys.path)
     before = set(sys.modules)
     entries = _put_on_path(root, python_path)
-
+    sys.modules.update({k: v for k, v in (reuse or {}).items() if k not in sys.modules})
     inside = str(root) + os.sep
     folders = tuple(dict.fromkeys(entry + os.sep for entry in [str(root), *entries]))
     libraries = _library_folders()
@@ -71,11 +91,20 @@ def project_imports(root: Path, python_path: Sequence[str]) -> Iterator[Callable
         yield project_files
     finally:
         sys.path[:] = saved_path
-        # decide for every module first: a namespace package's path is computed
-        # from its parent's, which must still be loaded
-        ours = [name for name in set(sys.modules) - before if forget(sys.modules[name])]
-        for name in ours:
-            del sys.modules[name]
+        _forget(before, forget)
+
+
+def _forget(before: set[str], forget: Callable[[object], bool]) -> None:
+    """Drop the project's modules imported since ``before`` (kept when asked to)."""
+    # decide for every module first: a namespace package's path is computed
+    # from its parent's, which must still be loaded
+    ours = [name for name in set(sys.modules) - before if forget(sys.modules[name])]
+    kept = _kept.get()
+    if kept is not None:
+        kept.clear()
+        kept.update((name, sys.modules[name]) for name in ours)
+    for name in ours:
+        del sys.modules[name]
 
 
 def _put_on_path(root: Path, python_path: Sequence[str]) -> list[str]:

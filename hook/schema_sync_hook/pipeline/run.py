@@ -42,12 +42,16 @@ def run(
     projects: list[ProjectSpec] = []
 
     def make_plan() -> Plan:
-        project, generated = generate(config)
+        from schema_sync_hook.load.importing import keeping_imports
+
+        with keeping_imports() as kept:  # the contract imports what the models imported
+            project, generated = generate(config)
         projects.append(project)
         # imported here for start-up speed: the contract imports the generated text
         from schema_sync_hook.pipeline.contract import with_contract
 
-        return plan_run(config, with_contract(config, project, generated), mode, force=force)
+        files = with_contract(config, project, generated, kept)
+        return plan_run(config, files, mode, force=force)
 
     if not writes:
         made = make_plan()

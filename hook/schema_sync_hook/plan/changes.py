@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -171,13 +172,37 @@ def is_intact(text: str) -> bool:
 def unified_diff(path: str, old: str | None, new: str | None) -> str:
     import difflib  # only a run with drift pays for it
 
+    before = (old or "").splitlines(keepends=True)
+    after = (new or "").splitlines(keepends=True)
+    # difflib's matcher is slow on long texts of many alike lines (a 1 MB contract
+    # file took seconds): the lines both ends share, past three lines of context, are
+    # left out of the comparison and the hunks' line numbers shifted back
+    start, end = _shared_ends(before, after)
     lines = difflib.unified_diff(
-        (old or "").splitlines(keepends=True),
-        (new or "").splitlines(keepends=True),
+        before[start : len(before) - end],
+        after[start : len(after) - end],
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     )
     out = []
     for line in lines:
+        if start and line.startswith("@@ "):
+            line = _HUNK.sub(lambda m: f"{m[1]}{int(m[2]) + start}", line)
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+_HUNK = re.compile(r"([-+])(\d+)")
+_CONTEXT = 3  # difflib's lines of context
+
+
+def _shared_ends(before: list[str], after: list[str]) -> tuple[int, int]:
+    """How many lines the two texts share at the start and at the end, less context."""
+    limit = min(len(before), len(after))
+    start = 0
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < limit - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    return max(0, start - _CONTEXT), max(0, end - _CONTEXT)

@@ -203,7 +203,10 @@ def _annotation(level: str, file: str | None, line: int | None, message: str) ->
 
 
 def _where(note: _Note, base: Path, location: Location | None) -> tuple[str, int | None]:
-    """The annotated file and line: the model source, else the generated file."""
+    """The annotated file and line: the model source, else the configuration file that
+    caused the change (line 1), else the generated file."""
+    if location is None and note.file.cause is not None:
+        return _relative(note.file.cause, base), 1
     if location is None:
         return _relative(note.file.path, base), None
     return _relative(location.file, base), location.line

@@ -3,8 +3,9 @@
 One issue per change (``diff``) or per drifted class (hook mode, ``--check``; one for
 the file when no class changed). Each has the class it belongs to, its key as
 ``accept_breaking`` spells it, a kind (one SARIF rule per kind), a level, a message
-and a location: the model source line when a model caused it, else the generated
-file, line 1 (a change of configuration or formatting alone). Paths follow the
+and a location: the model source line when a model caused it, else (a change of
+configuration or formatting alone) the configuration file that caused it, or the
+generated file, line 1. Paths follow the
 ``github`` format's rules (relative to ``$GITHUB_WORKSPACE`` or the git work tree).
 """
 
@@ -76,9 +77,11 @@ def issues(view: CiView, base: Path) -> list[Issue]:
 
 
 def _where(file: FileView, row: Row | None, base: Path) -> tuple[str, int]:
+    """The model source line, else the configuration file that caused the change, else
+    the generated file (line 1 of either)."""
     if row is not None and row.location is not None:
         return relative(row.location.file, base), row.location.line
-    return relative(file.path, base), 1
+    return relative(file.cause or file.path, base), 1
 
 
 def _diff_issue(file: FileView, row: Row, base: Path) -> Issue:
@@ -105,7 +108,7 @@ def _drift_issues(file: FileView, base: Path) -> list[Issue]:
             seen.setdefault(row.key, row)
     if not seen:
         message = f"{path} {what} (no generated class changed); {advice}"
-        return [Issue(None, path, "drift", "drift", message, path, 1, file)]
+        return [Issue(None, path, "drift", "drift", message, *_where(file, None, base), file)]
     return [
         Issue(
             row.cls,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from schema_sync_hook import git
 from schema_sync_hook.describe.spec import (
     ComputedSpec,
     FieldSpec,
@@ -71,6 +72,9 @@ class FileView:
     written: bool = False
     table: tuple[Row, ...] = ()  # --check: the changes classified, for the markdown table
     classes: tuple[str, ...] = ()  # the generated classes of the file (JUnit's test cases)
+    # a change no model caused: the configuration file it points at, where a format
+    # needs a location (None: the generated file, line 1)
+    cause: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
         state = STATES[result.state]
         rows: list[Row] = []
         table: tuple[Row, ...] = ()
+        cause: Path | None = None
         if state != "in_sync":
             located = state != "hand_edited" and not result.manual and not result.contract
             for change in result.changes:
@@ -101,6 +106,7 @@ def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
                 table = _classified(result.path, result.old, result.new, config, models)
                 if not table:  # formatting or configuration alone: no model line to blame
                     rows = [replace(r, location=None, class_location=None) for r in rows]
+                    cause = config_cause(config) if state == "stale" else None
         files.append(
             FileView(
                 config.path(result.path),
@@ -110,10 +116,23 @@ def from_sync(report: Report, project: ProjectSpec, config: Config) -> CiView:
                 written=result.written,
                 table=table,
                 classes=_class_names(result.path, result.new, result.manual or result.contract),
+                cause=cause,
             )
         )
     kind = "check" if report.mode.value in ("check", "dry-run") else "hook"
     return CiView(kind, tuple(files))
+
+
+def config_cause(config: Config) -> Path | None:
+    """The configuration file behind a change of configuration or formatting alone: of
+    the files the settings and the formatter's settings come from, the first that
+    differs from HEAD (staged or not), else the first read (where the settings live);
+    None when the settings come from no file (defaults, the environment)."""
+    ruff = [config.root / name for name in (".ruff.toml", "ruff.toml")]
+    files = [p for p in (*config.files_read, *ruff) if p.is_file()]
+    files = list(dict.fromkeys(p.resolve() for p in files))
+    changed = git.changed_files(config.root, files)
+    return changed[0] if changed else files[0] if files else None
 
 
 def _sync_rows(change: ModelChange, model: ModelSpec | None) -> list[Row]:
