@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hook" / "schema_sync_hook"
 
 # Bottom to top. A module may import its own stage and any stage on an earlier line.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "console", "collector", "git", "__init__"),
+    ("errors", "console", "collector", "git", "processes", "__init__"),
     ("settings", "missing"),
     ("describe",),
     ("load", "render"),

@@ -25,6 +25,7 @@ from typing import Any
 
 from schema_sync_hook import git
 from schema_sync_hook.errors import UserError
+from schema_sync_hook.processes import alive
 from schema_sync_hook.settings.schema import Config
 
 PREFIX = "schema-sync-ref-"
@@ -127,18 +128,8 @@ def prune_left_over(top: Path) -> None:
         if not folder.name.startswith(PREFIX):
             continue
         pid = folder.name[len(PREFIX) :].partition("-")[0]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and alive(int(pid)):
             continue
         git.worktree_remove(top, path)
         shutil.rmtree(folder, ignore_errors=True)
     git.worktree_prune(top)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from schema_sync_hook.processes import alive
+
 
 def git_dirs(root: Path) -> tuple[Path, Path] | None:
     """The work tree holding ``root`` and its git folder (linked worktrees included)."""
@@ -57,7 +59,7 @@ def _precommit_stash(work_tree: Path) -> bool:
         return False
     for patch in patches:
         pid_text = patch.name.rpartition("-")[2]
-        if not pid_text.isdigit() or not _alive(int(pid_text)):
+        if not pid_text.isdigit() or not alive(int(pid_text)):
             continue
         proc_cwd = Path(f"/proc/{pid_text}/cwd")
         if sys.platform.startswith("linux") and proc_cwd.exists():
@@ -69,15 +71,3 @@ def _precommit_stash(work_tree: Path) -> bool:
         elif time.time() - patch.stat().st_mtime < 3600:  # no /proc: a recent stash
             return True
     return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True

@@ -38,6 +38,7 @@ from schema_sync_hook.gate.slices import outline, slice_text
 from schema_sync_hook.load.contract import Source, contract_session, module_names, served_contract
 from schema_sync_hook.load.fingerprint import fingerprints
 from schema_sync_hook.pipeline.contract import contract_settings, is_request
+from schema_sync_hook.settings.monorepo import configures
 from schema_sync_hook.settings.schema import CONFIG_FILES, Config
 from schema_sync_hook.settings.sources import load_config
 
@@ -144,16 +145,7 @@ def _stub_sites(checkout: Checkout, config: Config) -> tuple[tuple[str, int, str
 
 def _configured(root: Path, config_file: Path | None) -> bool:
     """Whether REF configures the tool at all (its settings may still be wrong)."""
-    if config_file is not None:
-        return config_file.is_file()
-    marks = {"pyproject.toml": "[tool.schema-sync", "setup.cfg": "[schema-sync]"}
-    for name, mark in marks.items():
-        try:
-            if mark in (root / name).read_text(encoding="utf-8", errors="replace"):
-                return True
-        except OSError:
-            continue
-    return False
+    return config_file.is_file() if config_file is not None else configures(root)
 
 
 def _generated(config: Config) -> list[Source]:

@@ -30,7 +30,7 @@ def configured_below(root: Path, depth: int = 3, limit: int = 2000) -> list[Path
                     return found
                 if (child / "pyvenv.cfg").exists():
                     continue
-                if _configures(child):
+                if configures(child):
                     found.append(child)
                 else:
                     deeper.append(child)
@@ -38,7 +38,8 @@ def configured_below(root: Path, depth: int = 3, limit: int = 2000) -> list[Path
     return found
 
 
-def _configures(folder: Path) -> bool:
+def configures(folder: Path) -> bool:
+    """Whether ``folder`` holds a schema-sync configuration (its settings may be wrong)."""
     for name, marker in (("pyproject.toml", "[tool.schema-sync"), ("setup.cfg", "[schema-sync]")):
         try:
             if marker in (folder / name).read_text(encoding="utf-8", errors="replace"):
