@@ -210,7 +210,7 @@ def test_verdicts_on_every_call_shape(shop: Path, run_cli: Callable[..., Result]
     assert (base["kind"], base["verdict"]) == ("view", "differs")  # a base class
     for target, row in found.items():
         if row["verdict"] == "differs" and target != "NoteDraft":
-            assert all(d["intended"] for d in row["differences"]), row
+            assert all(d["intended"] for d in row["differences"]), row["differences"]
     assert any("422" in d["what"] for d in found["NoteIn"]["differences"])
     null = {"field": "title", "what": "may be null only in the creator's class", "intended": False}
     assert null in found["NoteDraft"]["differences"]  # optional=: Update refuses null

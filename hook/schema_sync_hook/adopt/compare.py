@@ -28,6 +28,7 @@ INTENDED = {
     " class ignores them and never passes them on",
     "nullable_keyword": "the creator adds OpenAPI 3.0's nullable keyword beside the null type",
     "description": "a description or docstring reads differently (documentation only)",
+    "output_null": "the creator's response lets a field be null that the model never holds",
 }
 CONSTRAINTS = (
     "maxLength",
@@ -193,7 +194,10 @@ def _field_differences(
     for_input: bool,
 ) -> list[Difference]:
     found = []
-    if _nullable(a) != _nullable(b):
+    if _nullable(a) != _nullable(b) and _nullable(a) and not for_input:
+        # tortoise-orm 0.25 types a not-null field with a default as Optional in output
+        found.append(Difference(path, INTENDED["output_null"], True))
+    elif _nullable(a) != _nullable(b):
         which = "the creator's class" if _nullable(a) else "the replacement"
         found.append(Difference(path, f"may be null only in {which}", False))
     if _types(a) != _types(b):
