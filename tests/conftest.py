@@ -323,3 +323,14 @@ def changed_lines(project: Project, new_models: str, *args: str) -> tuple[int, l
     result = project.run("diff", "--against", "main", "-q", *args)
     assert result.err == ""
     return result.code, result.out.splitlines()
+
+
+def refused(project: Project, *args: str) -> str:
+    """Exit 2, one line on stderr, nothing written."""
+    before = project.snapshot()
+    result = project.run(*args)
+    assert result.code == 2, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert project.snapshot() == before
+    return lines[0]

@@ -19,20 +19,10 @@ import pytest
 
 from schema_sync_hook.render.merge import BEGIN, END
 
-from conftest import Project
+from conftest import Project, refused
 
 OUT = "api/schemas_generated.py"
 CONFIG = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
-
-
-def refused(project: Project, *args: str) -> str:
-    before = project.snapshot()
-    result = project.run(*args)
-    assert result.code == 2, result
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert project.snapshot() == before
-    return lines[0]
 
 
 # --- the CI formats advise --force for a hand edit ------------------------------------------

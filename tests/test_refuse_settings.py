@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import Project
+from conftest import Project, refused
 
 OUT = "api/schemas_generated.py"
 CONFIG = 'models = ["shopmodels"]\noutput = "api/schemas_generated.py"\n'
@@ -40,17 +40,6 @@ def run_generated(project: Project, script: str) -> object:
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])
-
-
-def refused(project: Project, *args: str) -> str:
-    """Exit 2, one line on stderr, nothing written."""
-    before = project.snapshot()
-    result = project.run(*args)
-    assert result.code == 2, result
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert project.snapshot() == before
-    return lines[0]
 
 
 # --- type_overrides: what applies is carried, what cannot be a field is refused ---------
